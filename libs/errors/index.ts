@@ -1,0 +1,3 @@
+export type { BackboneErrorClass, BackboneErrorOptions, ErrorContext } from './src/backbone-error.ts'
+export { BackboneError, defineError } from './src/backbone-error.ts'
+export * from './src/catalog.ts'

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto'
+
+export interface BrokerPorts {
+  readonly broker: number
+  readonly controller: number
+}
+
+/** A KRaft cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid` prints. */
+export function newClusterId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/**
+ * server.properties for one node that is both broker and controller, on loopback only.
+ * Internal topics get replication factor 1 and few partitions, so the first consumer group and the
+ * first transaction do not wait for 50 partitions to be created.
+ */
+export function serverProperties(options: { host: string; ports: BrokerPorts; dataDir: string }): string {
+  const { host, ports, dataDir } = options
+  const settings: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@${host}:${ports.controller}`,
+    listeners: `PLAINTEXT://${host}:${ports.broker},CONTROLLER://${host}:${ports.controller}`,
+    'advertised.listeners': `PLAINTEXT://${host}:${ports.broker}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'log.dirs': dataDir,
+    'num.partitions': 1,
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    'offsets.topic.replication.factor': 1,
+    'offsets.topic.num.partitions': 4,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.num.partitions': 4,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    // Topics are the backbone's to provision: a typo in a topic name must fail, not create a topic.
+    'auto.create.topics.enable': false,
+    'log.retention.check.interval.ms': 60_000,
+    'log.segment.delete.delay.ms': 1_000,
+  }
+  return `${Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`
+}
+
+/** log4j2 configuration that writes the broker's own log to one file and nothing to the console. */
+export function log4j2Properties(logFile: string): string {
+  return [
+    'status = warn',
+    'appender.file.type = File',
+    'appender.file.name = file',
+    `appender.file.fileName = ${logFile}`,
+    'appender.file.layout.type = PatternLayout',
+    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+    'rootLogger.level = info',
+    'rootLogger.appenderRef.file.ref = file',
+    'logger.kafka.name = kafka',
+    'logger.kafka.level = info',
+    'logger.state.name = state.change.logger',
+    'logger.state.level = warn',
+    '',
+  ].join('\n')
+}

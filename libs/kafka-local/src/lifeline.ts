@@ -1,0 +1,25 @@
+/**
+ * A bash wrapper around the JVM that makes "never leave a JVM running" hold even when the Node
+ * process that started the broker is killed with SIGKILL: Node keeps the write end of the wrapper's
+ * stdin; when Node dies the pipe closes, the watchdog reads EOF and stops the broker with SIGTERM,
+ * which Kafka handles as a clean shutdown. SIGTERM/SIGINT sent to the wrapper are forwarded too.
+ *
+ * Arguments: $1 = "lifeline" or "detached", then the java command line.
+ */
+export const brokerWrapperScript = `
+mode="$1"; shift
+exec 3<&0 0</dev/null
+"$@" 3<&- &
+broker=$!
+trap 'kill -TERM "$broker" 2>/dev/null' TERM INT HUP
+watchdog=
+if [ "$mode" = lifeline ]; then
+  ( while read -r -u 3 _; do :; done; kill -TERM "$broker" 2>/dev/null ) &
+  watchdog=$!
+fi
+exec 3<&-
+wait "$broker"; status=$?
+while kill -0 "$broker" 2>/dev/null; do wait "$broker"; status=$?; done
+[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
+exit "$status"
+`

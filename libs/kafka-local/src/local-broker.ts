@@ -1,0 +1,184 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { openSync, readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { promisify } from 'node:util'
+import { BrokerStartError } from '#libs/errors'
+import { log4j2Properties, newClusterId, serverProperties } from './broker-config.ts'
+import { resolveKafkaClasspath } from './classpath.ts'
+import { checkJava, javaExecutable } from './java.ts'
+import { brokerWrapperScript } from './lifeline.ts'
+import { assertPortFree, freePort } from './ports.ts'
+import { waitForBroker } from './wait-ready.ts'
+
+const run = promisify(execFile)
+
+export interface LocalKafkaOptions {
+  readonly host?: string
+  /** Broker port; a free one when not given. A port in use fails with PortInUseError. */
+  readonly port?: number
+  readonly controllerPort?: number
+  /** Data directory; a fresh temporary one when not given (removed on stop). */
+  readonly dataDir?: string
+  /**
+   * Detached brokers outlive the process that started them (`backbone kafka start`); attached ones
+   * stop when it exits, even by SIGKILL.
+   */
+  readonly detached?: boolean
+  readonly startTimeoutMs?: number
+  readonly heapMb?: number
+}
+
+export interface LocalKafka {
+  readonly bootstrap: string
+  readonly brokers: readonly string[]
+  /** Process group of the broker (the wrapper's pid). */
+  readonly pid: number
+  readonly dataDir: string
+  readonly logFile: string
+  readonly ownsDataDir: boolean
+  stop(): Promise<void>
+}
+
+function lastErrorLine(logFile: string): string | undefined {
+  try {
+    const lines = readFileSync(logFile, 'utf8').split('\n')
+    const errors = lines.filter((line) => / (ERROR|FATAL) /.test(line) || line.startsWith('Exception'))
+    return errors.at(-1)?.trim()
+  } catch {
+    return undefined
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Stops a broker's process group: SIGTERM (clean shutdown), then SIGKILL after the grace period. */
+export async function stopProcessGroup(pid: number, graceMs = 30_000): Promise<void> {
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal)
+    } catch {
+      // already gone
+    }
+  }
+  signalGroup('SIGTERM')
+  const deadline = Date.now() + graceMs
+  while (isAlive(pid) && Date.now() < deadline) await delay(100)
+  if (isAlive(pid)) signalGroup('SIGKILL')
+  while (isAlive(pid)) await delay(50)
+}
+
+async function formatStorage(java: string, classpath: string, propertiesFile: string, logFile: string) {
+  try {
+    await run(
+      java,
+      [
+        '-cp',
+        classpath,
+        `-Dlog4j2.configurationFile=${logFile}.log4j2.properties`,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        newClusterId(),
+        '-c',
+        propertiesFile,
+      ],
+      { timeout: 90_000 },
+    )
+  } catch (error) {
+    const detail = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? String(error)
+    throw new BrokerStartError(`formatting the Kafka storage failed: ${detail}`, { cause: error })
+  }
+}
+
+/** Starts Apache Kafka (KRaft, broker + controller in one JVM) on loopback and waits until it serves. */
+export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<LocalKafka> {
+  const host = options.host ?? '127.0.0.1'
+  const java = javaExecutable()
+  const [, classpath] = await Promise.all([checkJava(java), resolveKafkaClasspath()])
+
+  if (options.port !== undefined) await assertPortFree(options.port, host)
+  if (options.controllerPort !== undefined) await assertPortFree(options.controllerPort, host)
+  const ports = {
+    broker: options.port ?? (await freePort(host)),
+    controller: options.controllerPort ?? (await freePort(host)),
+  }
+
+  const ownsDataDir = options.dataDir === undefined
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'event-backbone-kafka-')))
+  const logDir = join(dataDir, 'logs')
+  const storageDir = join(dataDir, 'kraft')
+  await mkdir(logDir, { recursive: true })
+  const logFile = join(logDir, 'server.log')
+  const propertiesFile = join(dataDir, 'server.properties')
+  const log4jFile = join(dataDir, 'log4j2.properties')
+  await writeFile(propertiesFile, serverProperties({ host, ports, dataDir: storageDir }))
+  await writeFile(log4jFile, log4j2Properties(logFile))
+  await writeFile(`${logFile}.log4j2.properties`, log4j2Properties(join(logDir, 'storage-tool.log')))
+
+  await formatStorage(java, classpath, propertiesFile, logFile)
+
+  const heapMb = options.heapMb ?? 1024
+  const consoleOut = openSync(join(logDir, 'console.log'), 'a')
+  const javaArgs = [
+    `-Xms256m`,
+    `-Xmx${heapMb}m`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${log4jFile}`,
+    `-Dkafka.logs.dir=${logDir}`,
+    '-cp',
+    classpath,
+    'kafka.Kafka',
+    propertiesFile,
+  ]
+  const detached = options.detached ?? false
+  const child: ChildProcess = spawn(
+    'bash',
+    ['-c', brokerWrapperScript, 'backbone-kafka', detached ? 'detached' : 'lifeline', java, ...javaArgs],
+    { detached: true, stdio: [detached ? 'ignore' : 'pipe', consoleOut, consoleOut] },
+  )
+  const pid = child.pid
+  if (pid === undefined) throw new BrokerStartError('could not spawn bash to run the Kafka broker')
+  let exited: string | undefined
+  child.once('exit', (code, signal) => {
+    exited = signal ?? String(code)
+  })
+  if (detached)
+    child.unref()
+    // The lifeline pipe must not keep this process alive on its own.
+  ;(child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.()
+
+  const bootstrap = `${host}:${ports.broker}`
+  const stop = async () => {
+    await stopProcessGroup(pid)
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
+  }
+  try {
+    await waitForBroker([bootstrap], {
+      timeoutMs: options.startTimeoutMs ?? 120_000,
+      abortIf: () =>
+        exited === undefined
+          ? undefined
+          : new BrokerStartError(
+              `the Kafka broker exited (${exited}) while starting: ${lastErrorLine(logFile) ?? `see ${logFile}`}`,
+            ),
+    })
+  } catch (error) {
+    await stopProcessGroup(pid, 5_000)
+    throw error instanceof BrokerStartError
+      ? error
+      : new BrokerStartError(`${(error as Error).message}; broker log: ${logFile}`, { cause: error })
+  }
+  return { bootstrap, brokers: [bootstrap], pid, dataDir, logFile, ownsDataDir, stop }
+}

@@ -1,0 +1,46 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import { Kafka, logLevel } from 'kafkajs'
+import { BrokerUnreachableError } from '#libs/errors'
+
+export interface WaitReadyOptions {
+  readonly timeoutMs: number
+  /** Checked between attempts: lets the caller fail fast when the broker process has died. */
+  readonly abortIf?: () => Error | undefined
+}
+
+/**
+ * Resolves once the cluster answers a metadata request with at least one broker: the broker is
+ * then serving clients, which a log line or an open port does not prove.
+ */
+export async function waitForBroker(brokers: readonly string[], options: WaitReadyOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs
+  const kafka = new Kafka({
+    clientId: 'backbone-ready-check',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 2_000,
+    retry: { retries: 0 },
+  })
+  let lastError: unknown
+  while (Date.now() < deadline) {
+    const aborted = options.abortIf?.()
+    if (aborted) throw aborted
+    const admin = kafka.admin()
+    try {
+      await admin.connect()
+      const cluster = await admin.describeCluster()
+      if (cluster.brokers.length > 0 && cluster.controller !== null) return
+    } catch (error) {
+      lastError = error
+    } finally {
+      await admin.disconnect().catch(() => {})
+    }
+    await delay(250)
+  }
+  const reason = lastError instanceof Error ? `: ${lastError.message}` : ''
+  throw new BrokerUnreachableError(
+    `Kafka at ${brokers.join(',')} did not answer within ${Math.round(options.timeoutMs / 1000)} s${reason}`,
+    { cause: lastError },
+  )
+}

@@ -1,0 +1,106 @@
+/**
+ * The one test command (`npm test`): static checks, then every test file under test/ against one
+ * Kafka broker that this script provides for the whole run (see libs/kafka-local provideKafka).
+ *
+ *   npm test                      everything
+ *   npm test -- test/unit         only files under the given paths
+ *   SKIP_CHECKS=1 npm test -- …   skip typecheck, lint and codegen check (local iteration only)
+ */
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { provideKafka } from '#libs/kafka-local'
+
+const root = new URL('..', import.meta.url).pathname
+const args = process.argv.slice(2)
+const started = Date.now()
+
+function say(line: string): void {
+  process.stdout.write(`[test] ${line}\n`)
+}
+
+function testFiles(paths: string[]): string[] {
+  const found: string[] = []
+  const visit = (path: string) => {
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) visit(join(path, entry))
+    } else if (path.endsWith('.test.ts')) {
+      found.push(relative(root, path))
+    }
+  }
+  for (const path of paths) visit(join(root, path))
+  // Chaos and soak suites have their own command (npm run chaos).
+  return found.filter((file) => !file.startsWith('test/chaos/'))
+}
+
+function runStep(name: string, command: string, commandArgs: string[], env = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, commandArgs, { cwd: root, env, stdio: 'inherit' })
+    children.add(child)
+    child.once('exit', (code, signal) => {
+      children.delete(child)
+      if (code !== 0) say(`${name} failed (${signal ?? code})`)
+      resolve(code ?? 1)
+    })
+  })
+}
+
+const children = new Set<ReturnType<typeof spawn>>()
+let stopKafka: (() => Promise<void>) | undefined
+let exiting = false
+async function shutdown(code: number): Promise<never> {
+  if (!exiting) {
+    exiting = true
+    for (const child of children) child.kill('SIGTERM')
+    await stopKafka?.().catch((error) => say(`stopping Kafka failed: ${error}`))
+  }
+  process.exit(code)
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(130))
+
+const files = testFiles(args.length > 0 ? args : ['test'])
+if (files.length === 0) {
+  say('no test files found')
+  await shutdown(1)
+}
+
+const kafkaPromise = provideKafka().then((kafka) => {
+  stopKafka = kafka.stop
+  say(`Kafka (${kafka.source}) at ${kafka.brokers.join(',')}${kafka.logFile ? `, log ${kafka.logFile}` : ''}`)
+  return kafka
+})
+kafkaPromise.catch(() => {})
+
+if (!process.env['SKIP_CHECKS']) {
+  const checks = await Promise.all([
+    runStep('typecheck', 'tsc', ['--noEmit', '-p', 'tsconfig.json']),
+    runStep('lint', 'biome', ['ci', '--reporter=summary', '.']),
+    runStep('generated code check', 'node', ['scripts/check-generated.ts']),
+  ])
+  if (checks.some((code) => code !== 0)) await shutdown(1)
+  say('static checks passed')
+}
+
+let kafka: Awaited<typeof kafkaPromise>
+try {
+  kafka = await kafkaPromise
+} catch (error) {
+  say(`could not provide Kafka: ${(error as Error).message}`)
+  await shutdown(1)
+  throw error
+}
+
+const code = await runStep(
+  'tests',
+  'node',
+  [
+    '--test',
+    '--test-reporter=spec',
+    `--test-concurrency=${process.env['TEST_CONCURRENCY'] ?? 2}`,
+    '--test-timeout=180000',
+    ...files,
+  ],
+  { ...process.env, KAFKA_BROKERS: kafka.brokers.join(','), BACKBONE_TEST_RUN: '1' },
+)
+say(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+await shutdown(code)
