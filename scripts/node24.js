@@ -4,22 +4,20 @@
 // node_modules is missing or older than package-lock.json, so both commands work on a fresh clone.
 // Plain JS on purpose: it must run before TypeScript can.
 import { execFileSync, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const node24 = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url))
-const marker = new URL('../node_modules/.event-backbone-installed', import.meta.url)
-const lockDigest = createHash('sha256')
-  .update(readFileSync(new URL('../package-lock.json', import.meta.url)))
-  .digest('hex')
-
-const installed = existsSync(node24) && existsSync(marker) && readFileSync(marker, 'utf8') === lockDigest
+// npm writes node_modules/.package-lock.json after every install: older than the lockfile means
+// the lockfile changed since (a pull, a branch switch).
+const installedLock = new URL('../node_modules/.package-lock.json', import.meta.url)
+const lock = new URL('../package-lock.json', import.meta.url)
+const installed =
+  existsSync(node24) && existsSync(installedLock) && statSync(installedLock).mtimeMs >= statSync(lock).mtimeMs
 if (!installed) {
   process.stderr.write('[setup] installing the locked dependencies (npm ci), Node 24 included...\n')
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
-  writeFileSync(marker, lockDigest)
 }
 
 const child = spawn(node24, process.argv.slice(2), { stdio: 'inherit' })

@@ -20,13 +20,22 @@ export function fail(error: unknown): never {
   process.exit(1)
 }
 
-/** Resolves on the first SIGINT or SIGTERM: foreground commands run until the operator stops them. */
+/**
+ * Resolves on the first SIGINT or SIGTERM: foreground commands run until the operator stops them.
+ * Later signals do not cut the graceful stop short: one Ctrl-C in a terminal reaches every process
+ * of the group (npm, scripts/node24.js, which forwards it, and this one), so this process sees two at
+ * once. A third signal forces the exit.
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    let received = 0
     const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-      resolve(signal)
+      received += 1
+      if (received === 1) resolve(signal)
+      else if (received >= 3) {
+        process.stderr.write('backbone: forced exit\n')
+        process.exit(130)
+      }
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
