@@ -1,0 +1,36 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { SchemaStore } from '../store.ts'
+import { compatibilityRoutes } from './compatibility.ts'
+import { configRoutes } from './config.ts'
+import { registerContentTypes } from './content-types.ts'
+import { registerErrorHandlers } from './errors-handler.ts'
+import { schemaRoutes } from './schemas.ts'
+import { subjectRoutes } from './subjects.ts'
+
+/** The Confluent-compatible REST API over a store; reads come from memory, writes go through the store. */
+export function buildRegistryApp(
+  store: SchemaStore,
+  options: { logger?: FastifyServerOptions['logger'] } = {},
+): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 16 * 1024 * 1024,
+  })
+  registerContentTypes(app)
+  registerErrorHandlers(app)
+
+  app.get('/', async () => ({}))
+  app.get('/healthz', async () => ({ status: 'ok' }))
+  app.get('/readyz', async (_request, reply) =>
+    store.ready
+      ? { status: 'ready' }
+      : reply.status(503).send({ error_code: 50003, message: 'not caught up' }),
+  )
+
+  subjectRoutes(app, store)
+  schemaRoutes(app, store)
+  compatibilityRoutes(app, store)
+  configRoutes(app, store)
+  return app
+}

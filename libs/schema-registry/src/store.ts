@@ -1,0 +1,207 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import { type Admin, Kafka, type KafkaConfig, logLevel } from 'kafkajs'
+import {
+  BackboneError,
+  RegistryStoreTimeoutError,
+  RegistryStoreTopicError,
+  RegistryStoreUnavailableError,
+  RegistryWriterFencedError,
+} from '#libs/errors'
+import type { Outcome } from './commands.ts'
+import { RegistryHttpError } from './errors.ts'
+import { StoreReader } from './reader.ts'
+import { RegistryState } from './state.ts'
+import { StoreWriter } from './writer.ts'
+
+export interface StoreOptions {
+  readonly brokers: readonly string[]
+  readonly topic: string
+  /** Extra kafkajs settings (ssl, sasl…); brokers and clientId come from the options above. */
+  readonly kafkaConfig?: Partial<KafkaConfig>
+  readonly startTimeoutMs?: number
+  readonly writeTimeoutMs?: number
+  readonly writeAttempts?: number
+}
+
+const FENCING_ERRORS = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'CONCURRENT_TRANSACTIONS'])
+
+function isFencing(error: unknown): boolean {
+  for (
+    let cause = error;
+    cause;
+    cause = (cause as { cause?: unknown; originalError?: unknown }).originalError ?? (cause as Error).cause
+  ) {
+    const type = (cause as { type?: unknown }).type
+    if (typeof type === 'string' && FENCING_ERRORS.has(type)) return true
+    if (/fenced|epoch/i.test(String((cause as Error).message))) return true
+  }
+  return false
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * The registry's storage: a compacted one-partition topic, a reader that folds it into the state,
+ * and the single transactional writer. Reads are served from `state`; writes go through `execute`.
+ */
+export class SchemaStore {
+  readonly state = new RegistryState()
+  readonly topic: string
+  readonly #admin: Admin
+  readonly #reader: StoreReader
+  readonly #writer: StoreWriter
+  readonly #writeTimeoutMs: number
+  readonly #writeAttempts: number
+  #queue: Promise<unknown> = Promise.resolve()
+  #ready = false
+
+  private constructor(kafka: Kafka, admin: Admin, options: StoreOptions) {
+    this.topic = options.topic
+    this.#admin = admin
+    this.#writeTimeoutMs = options.writeTimeoutMs ?? 15_000
+    this.#writeAttempts = options.writeAttempts ?? 6
+    this.#reader = new StoreReader({ kafka, admin, topic: options.topic, state: this.state })
+    this.#writer = new StoreWriter({
+      kafka,
+      topic: options.topic,
+      transactionalId: `schema-registry-${options.topic}`,
+    })
+  }
+
+  /** Connects, creates the topic if missing and reads it to its end; bounded by `startTimeoutMs`. */
+  static async open(options: StoreOptions): Promise<SchemaStore> {
+    const startTimeoutMs = options.startTimeoutMs ?? 30_000
+    const kafka = new Kafka({
+      clientId: `schema-registry-${options.topic}`,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3_000,
+      retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5 },
+      ...options.kafkaConfig,
+      brokers: [...options.brokers],
+    })
+    const admin = kafka.admin()
+    const store = new SchemaStore(kafka, admin, options)
+    try {
+      await withTimeout(
+        store.#start(startTimeoutMs),
+        startTimeoutMs,
+        () =>
+          new RegistryStoreUnavailableError(
+            `Kafka at ${options.brokers.join(',')} did not let the registry read ${options.topic} within ${startTimeoutMs} ms`,
+            { context: { topic: options.topic } },
+          ),
+      )
+    } catch (error) {
+      await store.close()
+      if (error instanceof BackboneError) throw error
+      throw new RegistryStoreUnavailableError(
+        `the registry could not open ${options.topic}: ${(error as Error).message}`,
+        {
+          cause: error,
+          context: { topic: options.topic },
+        },
+      )
+    }
+    return store
+  }
+
+  async #start(timeoutMs: number): Promise<void> {
+    await this.#admin.connect()
+    await this.#admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: this.topic,
+          numPartitions: 1,
+          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+        },
+      ],
+    })
+    const metadata = await this.#admin.fetchTopicMetadata({ topics: [this.topic] })
+    const partitions = metadata.topics[0]?.partitions.length ?? 0
+    if (partitions !== 1) {
+      throw new RegistryStoreTopicError(
+        `${this.topic} has ${partitions} partitions; the registry needs exactly 1`,
+        {
+          context: { topic: this.topic },
+        },
+      )
+    }
+    await this.#reader.start()
+    await this.#reader.catchUp(timeoutMs)
+    this.#ready = true
+  }
+
+  get ready(): boolean {
+    return this.#ready
+  }
+
+  /**
+   * Runs a write command under the single writer: writes are serialised in this process, the
+   * writer is (re)initialised, the reader caught up, the command computed on the latest state,
+   * committed, and answered only once the reader has applied it. A fenced or failed attempt is
+   * retried from the start (re-initialise, catch up, recompute), so two instances never hand out
+   * one id twice: the commit of a stale computation fails with the fencing error.
+   */
+  execute<T>(command: (state: RegistryState) => Outcome<T>): Promise<T> {
+    const run = this.#queue.then(() => this.#attempts(command))
+    this.#queue = run.catch(() => {})
+    return run
+  }
+
+  async #attempts<T>(command: (state: RegistryState) => Outcome<T>): Promise<T> {
+    let lastError: unknown
+    for (let attempt = 1; attempt <= this.#writeAttempts; attempt++) {
+      let committed = false
+      try {
+        const transaction = await this.#writer.begin()
+        let outcome: Outcome<T>
+        try {
+          await this.#reader.catchUp(this.#writeTimeoutMs)
+          outcome = command(this.state)
+        } catch (error) {
+          await this.#writer.discard(transaction)
+          throw error
+        }
+        if (outcome.records.length === 0) {
+          await this.#writer.discard(transaction)
+          return outcome.result
+        }
+        const lastOffset = await this.#writer.commit(transaction, outcome.records)
+        committed = true
+        await this.#reader.waitForPosition(lastOffset + 1, this.#writeTimeoutMs)
+        return outcome.result
+      } catch (error) {
+        if (error instanceof RegistryHttpError || committed || error instanceof RegistryStoreTimeoutError)
+          throw error
+        lastError = error
+        if (attempt < this.#writeAttempts) await delay(Math.random() * 100 * 2 ** Math.min(attempt, 4))
+      }
+    }
+    if (isFencing(lastError)) {
+      throw new RegistryWriterFencedError(undefined, { cause: lastError, context: { topic: this.topic } })
+    }
+    if (lastError instanceof BackboneError) throw lastError
+    throw new RegistryStoreUnavailableError(
+      `writing to ${this.topic} failed: ${(lastError as Error)?.message}`,
+      {
+        cause: lastError,
+        context: { topic: this.topic },
+      },
+    )
+  }
+
+  async close(): Promise<void> {
+    this.#ready = false
+    await this.#queue.catch(() => {})
+    await this.#reader.stop()
+    await this.#writer.reset()
+    await this.#admin.disconnect().catch(() => {})
+  }
+}
