@@ -104,7 +104,7 @@ export function deleteVersion(
   refuseUnlessWritable(state, subject)
   const parsed = parseVersion(spec)
   if (!state.hasSubject(subject)) throw httpErrors.subjectNotFound(subject)
-  const entry = findVersion(state, subject, spec, permanent && parsed !== 'latest')
+  const entry = findVersion(state, subject, spec, parsed !== 'latest')
   refuseIfReferenced(state, subject, entry.version)
   const key = { keytype: 'SCHEMA', subject, version: entry.version } as const
   if (permanent) {
@@ -171,7 +171,8 @@ export function deleteConfig(
   if (subject !== null && !previous) throw httpErrors.subjectLevelCompatibilityNotConfigured(subject)
   return {
     records: previous ? [{ key: { keytype: 'CONFIG', subject }, value: null }] : [],
-    result: { compatibilityLevel: state.compatibility(subject) },
+    // CSR answers the level that was deleted.
+    result: { compatibilityLevel: previous?.compatibilityLevel ?? state.compatibility(subject) },
   }
 }
 
