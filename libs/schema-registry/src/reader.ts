@@ -32,6 +32,10 @@ export class StoreReader {
     this.#state = options.state
   }
 
+  get healthy(): boolean {
+    return this.#failure === undefined
+  }
+
   get position(): number {
     return this.#position
   }

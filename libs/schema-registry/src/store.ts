@@ -138,8 +138,9 @@ export class SchemaStore {
     this.#ready = true
   }
 
+  /** Caught up once at start and the reader still follows the topic. */
   get ready(): boolean {
-    return this.#ready
+    return this.#ready && this.#reader.healthy
   }
 
   /**
@@ -150,20 +151,32 @@ export class SchemaStore {
    * one id twice: the commit of a stale computation fails with the fencing error.
    */
   execute<T>(command: (state: RegistryState) => Outcome<T>): Promise<T> {
-    const run = this.#queue.then(() => this.#attempts(command))
+    const queuedAt = Date.now()
+    const run = this.#queue.then(() => this.#attempts(command, queuedAt + this.#writeTimeoutMs))
     this.#queue = run.catch(() => {})
-    return run
+    // The caller gets an answer within the bound even when Kafka stalls; the queue still waits
+    // for the stalled attempt, so writes never overlap.
+    return withTimeout(
+      run,
+      this.#writeTimeoutMs + 1_000,
+      () =>
+        new RegistryStoreTimeoutError(
+          `the write to ${this.topic} did not finish within ${this.#writeTimeoutMs} ms`,
+        ),
+    )
   }
 
-  async #attempts<T>(command: (state: RegistryState) => Outcome<T>): Promise<T> {
-    let lastError: unknown
-    for (let attempt = 1; attempt <= this.#writeAttempts; attempt++) {
+  async #attempts<T>(command: (state: RegistryState) => Outcome<T>, deadline: number): Promise<T> {
+    let lastError: unknown = new RegistryStoreTimeoutError(
+      `the write to ${this.topic} waited too long in the queue`,
+    )
+    for (let attempt = 1; attempt <= this.#writeAttempts && Date.now() < deadline; attempt++) {
       let committed = false
       try {
         const transaction = await this.#writer.begin()
         let outcome: Outcome<T>
         try {
-          await this.#reader.catchUp(this.#writeTimeoutMs)
+          await this.#reader.catchUp(Math.max(1, deadline - Date.now()))
           outcome = command(this.state)
         } catch (error) {
           await this.#writer.discard(transaction)
@@ -175,7 +188,7 @@ export class SchemaStore {
         }
         const lastOffset = await this.#writer.commit(transaction, outcome.records)
         committed = true
-        await this.#reader.waitForPosition(lastOffset + 1, this.#writeTimeoutMs)
+        await this.#reader.waitForPosition(lastOffset + 1, Math.max(1_000, deadline - Date.now()))
         return outcome.result
       } catch (error) {
         if (error instanceof RegistryHttpError || committed || error instanceof RegistryStoreTimeoutError)

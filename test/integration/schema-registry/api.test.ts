@@ -12,7 +12,11 @@ function schemaV1(ns = avroNamespace()): string {
   return recordSchema('User', [{ name: 'name', type: 'string' }], ns)
 }
 
-async function register(subject: string, schema: string, extra: Record<string, unknown> = {}): Promise<number> {
+async function register(
+  subject: string,
+  schema: string,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   const response = await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema, ...extra })
   assert.equal(response.status, 200, JSON.stringify(response.body))
   return (response.body as { id: number }).id
@@ -116,7 +120,17 @@ test('a soft-deleted version stays readable by id but leaves the listings', asyn
   const subject = subjectName()
   const ns = avroNamespace()
   const id1 = await register(subject, schemaV1(ns))
-  await register(subject, recordSchema('User', [{ name: 'name', type: 'string' }, { name: 'age', type: 'int', default: 0 }], ns))
+  await register(
+    subject,
+    recordSchema(
+      'User',
+      [
+        { name: 'name', type: 'string' },
+        { name: 'age', type: 'int', default: 0 },
+      ],
+      ns,
+    ),
+  )
   assert.equal((await call(registry(), 'DELETE', `/subjects/${subject}/versions/1`)).body, 1)
   assert.deepEqual((await call(registry(), 'GET', `/subjects/${subject}/versions`)).body, [2])
   assert.deepEqual((await call(registry(), 'GET', `/subjects/${subject}/versions?deleted=true`)).body, [1, 2])
@@ -143,7 +157,17 @@ test('a hard delete of a version needs a soft delete first, then the version is 
   const subject = subjectName()
   const ns = avroNamespace()
   await register(subject, schemaV1(ns))
-  await register(subject, recordSchema('User', [{ name: 'name', type: 'string' }, { name: 'x', type: 'int', default: 1 }], ns))
+  await register(
+    subject,
+    recordSchema(
+      'User',
+      [
+        { name: 'name', type: 'string' },
+        { name: 'x', type: 'int', default: 1 },
+      ],
+      ns,
+    ),
+  )
   assertError(await call(registry(), 'DELETE', `/subjects/${subject}/versions/1?permanent=true`), 404, 40407)
   assert.equal((await call(registry(), 'DELETE', `/subjects/${subject}/versions/1`)).body, 1)
   assertError(await call(registry(), 'DELETE', `/subjects/${subject}/versions/1`), 404, 40406)
@@ -215,19 +239,42 @@ test('compatibility checks answer is_compatible, messages when verbose, 40402 fo
   await register(subject, recordSchema('N', [{ name: 'n', type: 'int' }], ns))
   const good = { schema: recordSchema('N', [{ name: 'n', type: 'long' }], ns) }
   const bad = { schema: recordSchema('N', [{ name: 'n', type: 'string' }], ns) }
-  assert.deepEqual((await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/latest`, good)).body, {
-    is_compatible: true,
-  })
-  assert.deepEqual((await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/1`, bad)).body, {
-    is_compatible: false,
-  })
-  const verbose = await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/1?verbose=true`, bad)
+  assert.deepEqual(
+    (await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/latest`, good)).body,
+    {
+      is_compatible: true,
+    },
+  )
+  assert.deepEqual(
+    (await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/1`, bad)).body,
+    {
+      is_compatible: false,
+    },
+  )
+  const verbose = await call(
+    registry(),
+    'POST',
+    `/compatibility/subjects/${subject}/versions/1?verbose=true`,
+    bad,
+  )
   const body = verbose.body as { is_compatible: boolean; messages: string[] }
   assert.equal(body.is_compatible, false)
   assert.ok(body.messages.length > 0)
-  assertError(await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/7`, good), 404, 40402)
-  assertError(await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/0`, good), 422, 42202)
-  assertError(await call(registry(), 'POST', `/compatibility/subjects/${subjectName()}/versions/latest`, good), 404, 40401)
+  assertError(
+    await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/7`, good),
+    404,
+    40402,
+  )
+  assertError(
+    await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/0`, good),
+    422,
+    42202,
+  )
+  assertError(
+    await call(registry(), 'POST', `/compatibility/subjects/${subjectName()}/versions/latest`, good),
+    404,
+    40401,
+  )
 })
 
 test('a transitive level refuses a schema incompatible only with an older version (409)', async () => {
@@ -238,7 +285,12 @@ test('a transitive level refuses a schema incompatible only with an older versio
   await register(subject, recordSchema('T', [], ns))
   // Reads version 2's data (a takes its default) but not version 1's (int is not a string).
   const candidate = { schema: recordSchema('T', [{ name: 'a', type: 'string', default: '' }], ns) }
-  const againstLatest = await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/2`, candidate)
+  const againstLatest = await call(
+    registry(),
+    'POST',
+    `/compatibility/subjects/${subject}/versions/2`,
+    candidate,
+  )
   assert.deepEqual(againstLatest.body, { is_compatible: true })
   assertError(await call(registry(), 'POST', `/subjects/${subject}/versions`, candidate), 409, 409)
 })
@@ -254,7 +306,13 @@ test('invalid schemas are 42201 and never 500', async () => {
     { schema: 42 },
     { schema: '{not json' },
     { schema: JSON.stringify({ type: 'record', name: 'X', namespace: 'foo.1bar', fields: [] }) },
-    { schema: JSON.stringify({ type: 'record', name: 'X', fields: [{ name: 'n', type: 'int', default: 'x' }] }) },
+    {
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'X',
+        fields: [{ name: 'n', type: 'int', default: 'x' }],
+      }),
+    },
     { schema: JSON.stringify({ type: 'nonsense' }) },
     { schema: recordSchema('X', []), references: [{ name: 'a', subject: subjectName(), version: 1 }] },
     { schema: recordSchema('X', []), references: 'nope' },
@@ -268,14 +326,19 @@ test('invalid schemas are 42201 and never 500', async () => {
 test('unknown body fields and query parameters are ignored', async () => {
   const subject = subjectName()
   const schema = schemaV1()
-  const response = await call(registry(), 'POST', `/subjects/${subject}/versions?whatever=1&normalize=false`, {
-    schema,
-    schemaType: 'AVRO',
-    metadata: { properties: { owner: 'x' } },
-    ruleSet: null,
-    version: 7,
-    id: 9999,
-  })
+  const response = await call(
+    registry(),
+    'POST',
+    `/subjects/${subject}/versions?whatever=1&normalize=false`,
+    {
+      schema,
+      schemaType: 'AVRO',
+      metadata: { properties: { owner: 'x' } },
+      ruleSet: null,
+      version: 7,
+      id: 9999,
+    },
+  )
   assert.equal(response.status, 200)
   assert.deepEqual((await call(registry(), 'GET', `/subjects/${subject}/versions`)).body, [1])
 })
@@ -285,20 +348,34 @@ test('normalize=true stores one form for differently written equal schemas', asy
   const ns = avroNamespace()
   const a = JSON.stringify({ type: 'record', name: 'R', namespace: ns, fields: [{ name: 'f', type: 'int' }] })
   const b = JSON.stringify({ namespace: ns, fields: [{ type: 'int', name: 'f' }], name: 'R', type: 'record' })
-  const id = (await call(registry(), 'POST', `/subjects/${subject}/versions?normalize=true`, { schema: a })).body
-  const again = (await call(registry(), 'POST', `/subjects/${subject}/versions?normalize=true`, { schema: b })).body
+  const id = (await call(registry(), 'POST', `/subjects/${subject}/versions?normalize=true`, { schema: a }))
+    .body
+  const again = (
+    await call(registry(), 'POST', `/subjects/${subject}/versions?normalize=true`, { schema: b })
+  ).body
   assert.deepEqual(again, id)
-  assert.equal((await call(registry(), 'POST', `/subjects/${subject}?normalize=true`, { schema: b })).status, 200)
+  assert.equal(
+    (await call(registry(), 'POST', `/subjects/${subject}?normalize=true`, { schema: b })).status,
+    200,
+  )
 })
 
 test('mode READWRITE by default; READONLY refuses writes with 42205; bad modes are 42204', async () => {
   const subject = subjectName()
   assert.deepEqual((await call(registry(), 'GET', '/mode')).body, { mode: 'READWRITE' })
   assertError(await call(registry(), 'GET', `/mode/${subject}`), 404, 40409)
-  assert.deepEqual((await call(registry(), 'GET', `/mode/${subject}?defaultToGlobal=true`)).body, { mode: 'READWRITE' })
-  assert.deepEqual((await call(registry(), 'PUT', `/mode/${subject}`, { mode: 'READONLY' })).body, { mode: 'READONLY' })
+  assert.deepEqual((await call(registry(), 'GET', `/mode/${subject}?defaultToGlobal=true`)).body, {
+    mode: 'READWRITE',
+  })
+  assert.deepEqual((await call(registry(), 'PUT', `/mode/${subject}`, { mode: 'READONLY' })).body, {
+    mode: 'READONLY',
+  })
   assert.deepEqual((await call(registry(), 'GET', `/mode/${subject}`)).body, { mode: 'READONLY' })
-  assertError(await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema: schemaV1() }), 422, 42205)
+  assertError(
+    await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema: schemaV1() }),
+    422,
+    42205,
+  )
   assertError(await call(registry(), 'PUT', `/mode/${subject}`, { mode: 'SOMETIMES' }), 422, 42204)
   assert.deepEqual((await call(registry(), 'DELETE', `/mode/${subject}`)).body, { mode: 'READONLY' })
   await register(subject, schemaV1())
@@ -307,7 +384,11 @@ test('mode READWRITE by default; READONLY refuses writes with 42205; bad modes a
 test('IMPORT mode accepts registrations only with an explicit id', async () => {
   const subject = subjectName()
   await call(registry(), 'PUT', `/mode/${subject}`, { mode: 'IMPORT' })
-  assertError(await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema: schemaV1() }), 422, 42205)
+  assertError(
+    await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema: schemaV1() }),
+    422,
+    42205,
+  )
   const imported = await call(registry(), 'POST', `/subjects/${subject}/versions`, {
     schema: schemaV1(),
     id: 500_000,
@@ -336,15 +417,34 @@ test('references: register, look up, check, and refuse deleting a referenced ver
     references,
   })
   assert.deepEqual(check.body, { is_compatible: true })
-  assert.deepEqual((await call(registry(), 'GET', `/subjects/${addressSubject}/versions/1/referencedby`)).body, [id])
+  assert.deepEqual(
+    (await call(registry(), 'GET', `/subjects/${addressSubject}/versions/1/referencedby`)).body,
+    [id],
+  )
   assertError(await call(registry(), 'DELETE', `/subjects/${addressSubject}/versions/1`), 422, 42206)
   assertError(await call(registry(), 'DELETE', `/subjects/${addressSubject}`), 422, 42206)
 })
 
 test('the newer endpoints answer 404 with a Confluent error body', async () => {
-  assertError(await call(registry(), 'GET', '/associations/resources/-/payments?resourceType=topic&associationType=value'), 404, 40410)
-  assertError(await call(registry(), 'GET', '/schemas/guids/0b4f5b9e-1b2c-4d3e-8f90-123456789abc'), 404, 40403)
-  assertError(await call(registry(), 'GET', `/subjects/${subjectName()}/metadata?key=owner&value=x`), 404, 40401)
+  assertError(
+    await call(
+      registry(),
+      'GET',
+      '/associations/resources/-/payments?resourceType=topic&associationType=value',
+    ),
+    404,
+    40410,
+  )
+  assertError(
+    await call(registry(), 'GET', '/schemas/guids/0b4f5b9e-1b2c-4d3e-8f90-123456789abc'),
+    404,
+    40403,
+  )
+  assertError(
+    await call(registry(), 'GET', `/subjects/${subjectName()}/metadata?key=owner&value=x`),
+    404,
+    40401,
+  )
   const subject = subjectName()
   await register(subject, schemaV1())
   assertError(await call(registry(), 'GET', `/subjects/${subject}/metadata?key=owner&value=x`), 404, 40403)
@@ -356,7 +456,9 @@ test('responses use the vendor content type, or application/json when only that 
   assert.match(vendor.type ?? '', /^application\/vnd\.schemaregistry\.v1\+json/)
   const json = await call(registry(), 'GET', '/config', undefined, { accept: 'application/json' })
   assert.match(json.type ?? '', /^application\/json/)
-  const axiosStyle = await call(registry(), 'GET', '/config', undefined, { accept: 'application/json, text/plain, */*' })
+  const axiosStyle = await call(registry(), 'GET', '/config', undefined, {
+    accept: 'application/json, text/plain, */*',
+  })
   assert.equal(axiosStyle.status, 200)
 })
 
@@ -369,7 +471,13 @@ test('requests in every accepted content type are parsed as JSON', async () => {
     'application/json',
     'application/octet-stream',
   ]) {
-    const response = await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema }, { 'content-type': type })
+    const response = await call(
+      registry(),
+      'POST',
+      `/subjects/${subject}/versions`,
+      { schema },
+      { 'content-type': type },
+    )
     assert.equal(response.status, 200, type)
   }
 })

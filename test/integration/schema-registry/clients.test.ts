@@ -8,7 +8,11 @@ import {
   SchemaRegistryClient,
   SerdeType,
 } from '@confluentinc/schemaregistry'
-import { COMPATIBILITY, SchemaRegistry as KafkajsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
+import {
+  COMPATIBILITY,
+  SchemaRegistry as KafkajsRegistry,
+  SchemaType,
+} from '@kafkajs/confluent-schema-registry'
 import { type SchemaRegistry, startSchemaRegistry } from '#libs/schema-registry'
 import { testBrokers, testKafka, uniqueName } from '../../helpers/kafka.ts'
 
@@ -85,7 +89,9 @@ test('the kafkajs client encodes and decodes in the Confluent wire format', asyn
 test('the kafkajs client gets a 409 for an incompatible evolution', async () => {
   const subject = uniqueName('kjs-incompatible')
   const ns = `t${uniqueName('ns').replace(/-/g, '')}`
-  await kafkajsClient.register({ type: SchemaType.AVRO, schema: JSON.stringify(payment(ns)) } as const, { subject })
+  await kafkajsClient.register({ type: SchemaType.AVRO, schema: JSON.stringify(payment(ns)) } as const, {
+    subject,
+  })
   const broken = { ...payment(ns), fields: [{ name: 'id', type: 'int' }] }
   await assert.rejects(
     kafkajsClient.register({ type: SchemaType.AVRO, schema: JSON.stringify(broken) } as const, { subject }),
@@ -132,9 +138,15 @@ test("Confluent's client reads and writes global and subject compatibility", asy
     assert.equal(error.errorCode, 40408)
     return true
   })
-  assert.equal(await confluentClient.updateCompatibility(subject, 'FORWARD_TRANSITIVE' as never), 'FORWARD_TRANSITIVE')
+  assert.equal(
+    await confluentClient.updateCompatibility(subject, 'FORWARD_TRANSITIVE' as never),
+    'FORWARD_TRANSITIVE',
+  )
   assert.equal(await confluentClient.getCompatibility(subject), 'FORWARD_TRANSITIVE')
-  const config = await confluentClient.updateConfig(subject, { compatibility: 'NONE' as never, normalize: true })
+  const config = await confluentClient.updateConfig(subject, {
+    compatibility: 'NONE' as never,
+    normalize: true,
+  })
   assert.equal(config.compatibility, 'NONE')
   assert.equal((await confluentClient.getConfig(subject)).compatibilityLevel, 'NONE')
   assert.equal(await confluentClient.getDefaultCompatibility(), 'BACKWARD')
@@ -163,10 +175,9 @@ test("Confluent's serializer and the kafkajs client read each other's records", 
 test("Confluent's serializer with useLatestVersion uses the registered latest schema", async () => {
   const topicName = uniqueName('latest')
   const ns = `t${uniqueName('ns').replace(/-/g, '')}`
-  await kafkajsClient.register(
-    { type: SchemaType.AVRO, schema: JSON.stringify(paymentV2(ns)) } as const,
-    { subject: `${topicName}-value` },
-  )
+  await kafkajsClient.register({ type: SchemaType.AVRO, schema: JSON.stringify(paymentV2(ns)) } as const, {
+    subject: `${topicName}-value`,
+  })
   const serializer = new AvroSerializer(confluentClient, SerdeType.VALUE, {
     useLatestVersion: true,
     autoRegisterSchemas: false,

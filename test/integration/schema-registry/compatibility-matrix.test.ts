@@ -120,7 +120,12 @@ for (const testCase of cases) {
     const verdicts: Partial<Record<Level, boolean>> = {}
     for (const level of ALL) {
       await put(`/config/${subject}`, { compatibility: level })
-      const response = await call(registry(), 'POST', `/compatibility/subjects/${subject}/versions/latest`, candidate)
+      const response = await call(
+        registry(),
+        'POST',
+        `/compatibility/subjects/${subject}/versions/latest`,
+        candidate,
+      )
       verdicts[level] = (response.body as { is_compatible: boolean }).is_compatible
     }
     const expected = Object.fromEntries(ALL.map((level) => [level, testCase.accepted.includes(level)]))

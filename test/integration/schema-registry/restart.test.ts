@@ -6,7 +6,10 @@ import { testAdmin, testBrokers, testKafka, uniqueName, waitFor } from '../../he
 import { call } from '../../helpers/registry.ts'
 import { avroNamespace, recordSchema } from '../../helpers/registry-file.ts'
 
-async function readTopic(topic: string, count: number): Promise<Array<{ key: string; value: string | null }>> {
+async function readTopic(
+  topic: string,
+  count: number,
+): Promise<Array<{ key: string; value: string | null }>> {
   const consumer = testKafka().consumer({ groupId: uniqueName('schemas-reader'), maxWaitTimeInMs: 100 })
   await consumer.connect()
   const records: Array<{ key: string; value: string | null }> = []
@@ -14,7 +17,10 @@ async function readTopic(topic: string, count: number): Promise<Array<{ key: str
     await consumer.subscribe({ topic, fromBeginning: true })
     await consumer.run({
       eachMessage: async ({ message }) => {
-        records.push({ key: String(message.key), value: message.value === null ? null : String(message.value) })
+        records.push({
+          key: String(message.key),
+          value: message.value === null ? null : String(message.value),
+        })
       },
     })
     await waitFor(() => records.length >= count, { description: `${count} storage records` })
@@ -44,7 +50,14 @@ test('a new instance on the same topic serves every id, version, deletion and co
   })
 
   const v1 = recordSchema('R', [{ name: 'x', type: 'int' }], ns)
-  const v2 = recordSchema('R', [{ name: 'x', type: 'int' }, { name: 'y', type: 'string', default: '' }], ns)
+  const v2 = recordSchema(
+    'R',
+    [
+      { name: 'x', type: 'int' },
+      { name: 'y', type: 'string', default: '' },
+    ],
+    ns,
+  )
   assert.deepEqual((await call(first, 'POST', '/subjects/a/versions', { schema: v1 })).body, { id: 1 })
   assert.deepEqual((await call(first, 'POST', '/subjects/a/versions', { schema: v2 })).body, { id: 2 })
   assert.deepEqual((await call(first, 'POST', '/subjects/b/versions', { schema: v2 })).body, { id: 2 })
@@ -57,23 +70,35 @@ test('a new instance on the same topic serves every id, version, deletion and co
   const second = await startSchemaRegistry({ brokers: testBrokers(), port: 0, topic })
   t.after(() => second.close())
   assert.deepEqual(await snapshot(second), before)
-  assert.deepEqual((await call(second, 'POST', '/subjects/c/versions', { schema: recordSchema('C', [], ns) })).body, {
-    id: 3,
-  })
+  assert.deepEqual(
+    (await call(second, 'POST', '/subjects/c/versions', { schema: recordSchema('C', [], ns) })).body,
+    {
+      id: 3,
+    },
+  )
 
   const records = await readTopic(topic, 7)
-  assert.deepEqual(records.slice(0, 7).map((r) => r.key), [
-    '{"keytype":"SCHEMA","subject":"a","version":1,"magic":1}',
-    '{"keytype":"SCHEMA","subject":"a","version":2,"magic":1}',
-    '{"keytype":"SCHEMA","subject":"b","version":1,"magic":1}',
-    '{"keytype":"CONFIG","subject":"a","magic":0}',
-    '{"keytype":"SCHEMA","subject":"b","version":1,"magic":1}',
-    '{"keytype":"MODE","subject":"b","magic":0}',
-    '{"keytype":"SCHEMA","subject":"c","version":1,"magic":1}',
-  ])
-  assert.equal(records[0]?.value, JSON.stringify({ subject: 'a', version: 1, id: 1, schema: v1, deleted: false }))
+  assert.deepEqual(
+    records.slice(0, 7).map((r) => r.key),
+    [
+      '{"keytype":"SCHEMA","subject":"a","version":1,"magic":1}',
+      '{"keytype":"SCHEMA","subject":"a","version":2,"magic":1}',
+      '{"keytype":"SCHEMA","subject":"b","version":1,"magic":1}',
+      '{"keytype":"CONFIG","subject":"a","magic":0}',
+      '{"keytype":"SCHEMA","subject":"b","version":1,"magic":1}',
+      '{"keytype":"MODE","subject":"b","magic":0}',
+      '{"keytype":"SCHEMA","subject":"c","version":1,"magic":1}',
+    ],
+  )
+  assert.equal(
+    records[0]?.value,
+    JSON.stringify({ subject: 'a', version: 1, id: 1, schema: v1, deleted: false }),
+  )
   assert.equal(records[3]?.value, '{"compatibilityLevel":"FULL"}')
-  assert.equal(records[4]?.value, JSON.stringify({ subject: 'b', version: 1, id: 2, schema: v2, deleted: true }))
+  assert.equal(
+    records[4]?.value,
+    JSON.stringify({ subject: 'b', version: 1, id: 2, schema: v2, deleted: true }),
+  )
   assert.equal(records[5]?.value, '{"mode":"READONLY"}')
 
   const configs = await admin.describeConfigs({
