@@ -150,10 +150,8 @@ export function putConfig(
   const fields = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>
   const requested = fields['compatibility'] ?? fields['compatibilityLevel']
   const previous = state.config(subject)
-  const level =
-    requested === undefined && previous
-      ? parseCompatibilityLevel(previous.compatibilityLevel)
-      : parseCompatibilityLevel(requested)
+  // A body with only other settings (normalize) keeps the level in force.
+  const level = requested === undefined ? state.compatibility(subject) : parseCompatibilityLevel(requested)
   if (!level) throw httpErrors.invalidCompatibilityLevel(requested)
   const normalize = typeof fields['normalize'] === 'boolean' ? fields['normalize'] : previous?.normalize
   const value = { compatibilityLevel: level, ...(normalize === undefined ? {} : { normalize }) }

@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyBaseLogger } from 'fastify'
 import type { KafkaConfig } from 'kafkajs'
 import { buildRegistryApp } from './http/app.ts'
 import { SchemaStore } from './store.ts'
@@ -15,7 +15,8 @@ export interface SchemaRegistryOptions {
   readonly startTimeoutMs?: number
   /** Bound on a write's catch-up and on waiting for the reader to consume it. */
   readonly writeTimeoutMs?: number
-  readonly logger?: FastifyServerOptions['logger']
+  /** A pino logger: 5xx answers are logged with their cause. */
+  readonly logger?: FastifyBaseLogger
 }
 
 export interface SchemaRegistry {

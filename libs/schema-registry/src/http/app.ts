@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { SchemaStore } from '../store.ts'
 import { compatibilityRoutes } from './compatibility.ts'
 import { configRoutes } from './config.ts'
@@ -10,10 +10,12 @@ import { subjectRoutes } from './subjects.ts'
 /** The Confluent-compatible REST API over a store; reads come from memory, writes go through the store. */
 export function buildRegistryApp(
   store: SchemaStore,
-  options: { logger?: FastifyServerOptions['logger'] } = {},
+  options: { logger?: FastifyBaseLogger } = {},
 ): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Reads are the hot path; a log line per lookup would cost more than the lookup.
+    disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 16 * 1024 * 1024,
   })
