@@ -494,3 +494,13 @@ test('an unknown Accept is 406 and an unsupported Content-Type is 415, both with
   assert.ok(malformed.status >= 400 && malformed.status < 500)
   assert.ok((malformed.body as { error_code: number }).error_code)
 })
+
+test('subject names with reserved characters round-trip through URL encoding, trailing slashes are ignored', async () => {
+  const subject = `${subjectName()} with/slash:and%`
+  const encoded = encodeURIComponent(subject)
+  const schema = schemaV1()
+  const id = await register(encoded, schema)
+  assert.ok(((await call(registry(), 'GET', '/subjects/')).body as string[]).includes(subject))
+  const latest = await call(registry(), 'GET', `/subjects/${encoded}/versions/latest`)
+  assert.deepEqual(latest.body, { subject, version: 1, id, schema })
+})
