@@ -103,3 +103,42 @@ test('writes alternate between two instances without losing or duplicating versi
   assert.deepEqual((await call(b, 'GET', '/subjects/shared/versions')).body, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   assert.deepEqual((await call(a, 'GET', '/subjects/shared/versions')).body, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
 })
+
+test('concurrent registrations of different schemas under one subject never share a version', async (t) => {
+  const topic = uniqueName('_schemas')
+  const admin = await testAdmin(t)
+  t.after(() => admin.deleteTopics({ topics: [topic] }).catch(() => {}))
+  const a = await startSchemaRegistry({ brokers: testBrokers(), port: 0, topic })
+  t.after(() => a.close())
+  const b = await startSchemaRegistry({ brokers: testBrokers(), port: 0, topic })
+  t.after(() => b.close())
+  const ns = avroNamespace()
+  await call(b, 'PUT', '/config/race', { compatibility: 'NONE' })
+  const retried: JsonResponse[] = []
+  const schemas = Array.from({ length: 16 }, (_, i) => recordSchema(`Race${i}`, [], ns))
+  const responses = await Promise.all(
+    schemas.map((schema, i) =>
+      withRetries(() => call(i % 2 === 0 ? a : b, 'POST', '/subjects/race/versions', { schema }), retried),
+    ),
+  )
+  for (const response of responses) assert.equal(response.status, 200, JSON.stringify(response.body))
+  const expectedVersions = schemas.map((_, i) => i + 1)
+  for (const instance of [a, b]) {
+    const versions = await waitFor(
+      async () => {
+        const response = await call(instance, 'GET', '/subjects/race/versions')
+        return (response.body as number[]).length === schemas.length ? (response.body as number[]) : undefined
+      },
+      { description: `all versions on ${instance.url}` },
+    )
+    assert.deepEqual(versions, expectedVersions)
+    const registered = new Set<string>()
+    for (const version of versions) {
+      const body = (await call(instance, 'GET', `/subjects/race/versions/${version}`)).body as {
+        schema: string
+      }
+      registered.add(body.schema)
+    }
+    assert.deepEqual([...registered].sort(), [...schemas].sort())
+  }
+})
