@@ -151,6 +151,14 @@ export class SchemaStore {
    * one id twice: the commit of a stale computation fails with the fencing error.
    */
   execute<T>(command: (state: RegistryState) => Outcome<T>): Promise<T> {
+    // Re-registering a known schema needs no write: the local state is a committed prefix of the
+    // log, so its answer stays true. Answering here keeps idempotent calls from taking the writer
+    // away from another instance. Anything else (a write, or an error that newer records might
+    // change) goes through the writer on the latest state.
+    try {
+      const local = command(this.state)
+      if (local.records.length === 0) return Promise.resolve(local.result)
+    } catch {}
     const queuedAt = Date.now()
     const run = this.#queue.then(() => this.#attempts(command, queuedAt + this.#writeTimeoutMs))
     this.#queue = run.catch(() => {})

@@ -58,6 +58,7 @@ test('a running registry whose storage topic disappeared answers a 5xxxx error b
   const body = (await response.json()) as { error_code: number; message: string }
   assert.ok([50001, 50002, 50003].includes(body.error_code), JSON.stringify(body))
   assert.ok(body.message.length > 0)
-  // Reads keep being served from memory.
+  // Reads, and re-registrations of known schemas, keep being served from memory.
   assert.equal((await call(registry, 'GET', '/schemas/ids/1')).status, 200)
+  assert.deepEqual((await call(registry, 'POST', '/subjects/lost/versions', { schema })).body, { id: 1 })
 })
