@@ -25,6 +25,6 @@ export const RegistryWriterFencedError = defineError(
 export const RegistryStoreTopicError = defineError(
   'RegistryStoreTopicError',
   'EB_REGISTRY_STORE_TOPIC',
-  "the schema registry's storage topic must have exactly one partition",
+  "the schema registry's storage topic must have exactly one partition and cleanup.policy=compact",
   false,
 )

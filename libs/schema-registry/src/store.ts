@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { type Admin, Kafka, type KafkaConfig, logLevel } from 'kafkajs'
+import { type Admin, type ConfigResourceTypes, Kafka, type KafkaConfig, logLevel } from 'kafkajs'
 import {
   BackboneError,
   RegistryStoreTimeoutError,
@@ -22,6 +22,9 @@ export interface StoreOptions {
   readonly writeTimeoutMs?: number
   readonly writeAttempts?: number
 }
+
+// kafkajs's ConfigResourceTypes.TOPIC; the enum is not a named ESM export of the CommonJS package.
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes
 
 const FENCING_ERRORS = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'CONCURRENT_TRANSACTIONS'])
 
@@ -131,6 +134,20 @@ export class SchemaStore {
         {
           context: { topic: this.topic },
         },
+      )
+    }
+    // With cleanup.policy=delete, retention would one day drop schemas that records still name.
+    const described = await this.#admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: TOPIC_RESOURCE, name: this.topic, configNames: ['cleanup.policy'] }],
+    })
+    const policy = described.resources[0]?.configEntries.find(
+      (entry) => entry.configName === 'cleanup.policy',
+    )
+    if (policy && !policy.configValue.split(',').includes('compact')) {
+      throw new RegistryStoreTopicError(
+        `${this.topic} has cleanup.policy=${policy.configValue}; the registry needs compact`,
+        { context: { topic: this.topic } },
       )
     }
     await this.#reader.start()

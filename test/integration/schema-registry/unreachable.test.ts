@@ -1,8 +1,8 @@
-// Proves a registry without a reachable Kafka fails fast and clearly: it refuses to start, and a running one answers 5xxxx errors instead of hanging.
+// Proves a registry fails fast and clearly without a usable Kafka store: it refuses to start (unreachable Kafka, wrong topic), and a running one answers 5xxxx errors instead of hanging.
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { test } from 'node:test'
-import { RegistryStoreUnavailableError } from '#libs/errors'
+import { RegistryStoreTopicError, RegistryStoreUnavailableError } from '#libs/errors'
 import { startSchemaRegistry } from '#libs/schema-registry'
 import { testAdmin, testBrokers, uniqueName } from '../../helpers/kafka.ts'
 import { call } from '../../helpers/registry.ts'
@@ -61,4 +61,25 @@ test('a running registry whose storage topic disappeared answers a 5xxxx error b
   // Reads, and re-registrations of known schemas, keep being served from memory.
   assert.equal((await call(registry, 'GET', '/schemas/ids/1')).status, 200)
   assert.deepEqual((await call(registry, 'POST', '/subjects/lost/versions', { schema })).body, { id: 1 })
+})
+
+test('a storage topic with several partitions or without compaction is refused at start', async (t) => {
+  const partitioned = uniqueName('_schemas')
+  const deleting = uniqueName('_schemas')
+  const admin = await testAdmin(t)
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: partitioned, numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+      { topic: deleting, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] },
+    ],
+  })
+  t.after(() => admin.deleteTopics({ topics: [partitioned, deleting] }).catch(() => {}))
+  for (const topic of [partitioned, deleting]) {
+    await assert.rejects(startSchemaRegistry({ brokers: testBrokers(), port: 0, topic }), (error) => {
+      assert.ok(error instanceof RegistryStoreTopicError)
+      assert.equal(error.retriable, false)
+      return true
+    })
+  }
 })
