@@ -504,3 +504,32 @@ test('subject names with reserved characters round-trip through URL encoding, tr
   const latest = await call(registry(), 'GET', `/subjects/${encoded}/versions/latest`)
   assert.deepEqual(latest.body, { subject, version: 1, id, schema })
 })
+
+test('GET /schemas lists subject versions by prefix, the latest only on request; /contexts lists the default', async () => {
+  const prefix = uniqueName('listing')
+  const ns = avroNamespace()
+  const first = recordSchema('L', [{ name: 'a', type: 'int' }], ns)
+  const second = recordSchema(
+    'L',
+    [
+      { name: 'a', type: 'int' },
+      { name: 'b', type: 'int', default: 0 },
+    ],
+    ns,
+  )
+  await register(`${prefix}-x`, first)
+  await register(`${prefix}-x`, second)
+  const all = (await call(registry(), 'GET', `/schemas?subjectPrefix=${prefix}`)).body as Array<{
+    version: number
+  }>
+  assert.deepEqual(
+    all.map((entry) => entry.version),
+    [1, 2],
+  )
+  const latest = await call(registry(), 'GET', `/schemas?subjectPrefix=${prefix}&latestOnly=true`)
+  assert.deepEqual(
+    (latest.body as Array<{ schema: string }>).map((entry) => entry.schema),
+    [second],
+  )
+  assert.deepEqual((await call(registry(), 'GET', '/contexts')).body, ['.'])
+})

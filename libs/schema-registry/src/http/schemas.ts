@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SUPPORTED_SCHEMA_TYPES } from '../avro.ts'
 import { httpErrors } from '../errors.ts'
 import type { SchemaStore } from '../store.ts'
+import { versionBody } from '../versions.ts'
 import { flag, parseId } from './params.ts'
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>
@@ -43,6 +44,24 @@ export function schemaRoutes(app: FastifyInstance, store: SchemaStore): void {
   })
 
   app.get('/schemas/types', async () => [...SUPPORTED_SCHEMA_TYPES])
+
+  // Every subject version (newest only with latestOnly=true), as CSR's GET /schemas lists them.
+  app.get('/schemas', async (request) => {
+    const query = request.query as Record<string, string | undefined>
+    const prefix = query['subjectPrefix'] ?? ''
+    const deleted = flag(query, 'deleted')
+    const latestOnly = flag(query, 'latestOnly')
+    return state
+      .subjectNames(deleted)
+      .filter((subject) => subject.startsWith(prefix))
+      .flatMap((subject) => {
+        const versions = state.versions(subject, deleted)
+        return (latestOnly ? versions.slice(-1) : versions).map(versionBody)
+      })
+  })
+
+  // Only the default context exists.
+  app.get('/contexts', async () => ['.'])
 
   // Schema GUIDs (wire format magic byte 1) are not assigned by this registry.
   app.get('/schemas/guids/:guid', async (request: FastifyRequest<{ Params: { guid: string } }>) => {
