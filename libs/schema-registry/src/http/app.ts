@@ -16,7 +16,8 @@ export function buildRegistryApp(
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Reads are the hot path; a log line per lookup would cost more than the lookup.
     logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true },
+    // Subjects are `<topic>-value` and topic names reach 249 characters; find-my-way's default is 100.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 16 * 1024 * 1024,
   })
   registerContentTypes(app)
