@@ -18,7 +18,9 @@ export interface Outcome<T> {
 function refuseUnlessWritable(state: RegistryState, subject: string | null): void {
   const mode = state.effectiveMode(subject)
   if (mode === 'READONLY') {
-    throw httpErrors.operationNotPermitted(`Subject ${subject ?? ''} is in read-only mode`.replace('  ', ' '))
+    throw httpErrors.operationNotPermitted(
+      subject === null ? 'The registry is in read-only mode' : `Subject ${subject} is in read-only mode`,
+    )
   }
 }
 
