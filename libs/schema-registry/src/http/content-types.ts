@@ -48,8 +48,15 @@ export function registerContentTypes(app: FastifyInstance): void {
       }
     },
   )
+  // Clients send the same few Accept headers on every call: negotiate each once.
+  const negotiated = new Map<string, string | undefined>()
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const type = negotiate(request.headers.accept)
+    const accept = request.headers.accept ?? ''
+    let type = negotiated.get(accept)
+    if (type === undefined && !negotiated.has(accept)) {
+      type = negotiate(accept)
+      if (negotiated.size < 256) negotiated.set(accept, type)
+    }
     if (!type) throw new RegistryHttpError(406, 406, 'HTTP 406 Not Acceptable')
     reply.type(type)
   })
