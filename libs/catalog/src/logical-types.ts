@@ -57,5 +57,6 @@ export const logicalTypes = {
  */
 export function parseAvroSchema(schema: string | object): avsc.Type {
   const json = typeof schema === 'string' ? (JSON.parse(schema) as object) : schema
-  return Type.forSchema(json as AvroSchema, { logicalTypes })
+  // Records decode without avsc's helper methods on their prototype: events are plain data.
+  return Type.forSchema(json as AvroSchema, { logicalTypes, omitRecordMethods: true })
 }
