@@ -34,7 +34,8 @@ export const sampleEvents: { readonly [E in EventType]: EventOf<E> } = {
     source: 'auth-service',
     userId: 'user-42',
     ipAddress: '203.0.113.17',
-    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+    userAgent:
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
     outcome: 'FAILED',
     failureReason: 'BAD_CREDENTIALS',
     method: 'PASSWORD',

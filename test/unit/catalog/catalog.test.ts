@@ -22,14 +22,23 @@ interface FieldJson {
   default?: unknown
 }
 
-function fieldsOf(eventType: (typeof eventTypes extends () => readonly (infer E)[] ? E : never)): FieldJson[] {
+function fieldsOf(eventType: typeof eventTypes extends () => readonly (infer E)[] ? E : never): FieldJson[] {
   return (JSON.parse(readFileSync(schemaPath(eventType), 'utf8')) as { fields: FieldJson[] }).fields
 }
 
 test('the catalog holds the four input and four output event types', () => {
   assert.deepEqual(
     eventTypes().map((eventType) => catalog[eventType].topic),
-    ['uploads', 'payments', 'logins', 'sensor-readings', 'uploads-processed', 'ledger', 'security-alerts', 'sensor-windows'],
+    [
+      'uploads',
+      'payments',
+      'logins',
+      'sensor-readings',
+      'uploads-processed',
+      'ledger',
+      'security-alerts',
+      'sensor-windows',
+    ],
   )
 })
 
@@ -59,7 +68,9 @@ test('every record and field carries documentation', () => {
 })
 
 test('money is never a float: amounts are long minor units next to a 3-letter currency string', () => {
-  const text = eventTypes().map((eventType) => schemaText(eventType)).join('\n')
+  const text = eventTypes()
+    .map((eventType) => schemaText(eventType))
+    .join('\n')
   assert.doesNotMatch(text, /"type":"float"/)
   const amounts = [...text.matchAll(/\{"name":"(amount\w*)","type":("\w+")/g)]
   assert.ok(amounts.length >= 2)
@@ -113,11 +124,14 @@ test('a topic looks up its event type and an event type its entry', () => {
 })
 
 test('an unknown topic or event type throws an error listing what the catalog has', () => {
-  assert.throws(() => eventTypeForTopic('paymentz'), (error: unknown) => {
-    assert.ok(error instanceof UnknownTopicError)
-    assert.match(error.message, /"paymentz".*payments/)
-    return true
-  })
+  assert.throws(
+    () => eventTypeForTopic('paymentz'),
+    (error: unknown) => {
+      assert.ok(error instanceof UnknownTopicError)
+      assert.match(error.message, /"paymentz".*payments/)
+      return true
+    },
+  )
   assert.throws(() => catalogEntry('Nope' as never), UnknownEventTypeError)
 })
 

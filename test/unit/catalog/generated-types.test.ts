@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { eventTypesGenerator } from '../../../scripts/generate-types.ts'
 import { renderEventTypes } from '../../../scripts/codegen/avro-to-typescript.ts'
+import { eventTypesGenerator } from '../../../scripts/generate-types.ts'
 
 test('the checked-in generated event types match what the schemas generate', async () => {
   assert.deepEqual(await eventTypesGenerator.check(), [])
@@ -35,7 +35,10 @@ test('the generator maps unions with null, arrays, maps, enums and logical types
   assert.match(source, /\/\*\* A thing\. \*\/\nexport interface Thing \{/)
   assert.match(source, / {2}at: Date\n/)
   assert.match(source, / {2}id: string\n/)
-  assert.match(source, / {2}\/\*\*\n {3}\* A note\.\n {3}\* @default null\n {3}\*\/\n {2}note: string \| null\n/)
+  assert.match(
+    source,
+    / {2}\/\*\*\n {3}\* A note\.\n {3}\* @default null\n {3}\*\/\n {2}note: string \| null\n/,
+  )
   assert.match(source, /export const Colour = \{\n {2}RED: 'RED',\n {2}BLUE: 'BLUE',\n\} as const\n/)
   assert.match(source, / {2}favourite: Colour\n/)
   assert.match(source, / {2}scores: Array<number>\n/)

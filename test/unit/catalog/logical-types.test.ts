@@ -24,7 +24,9 @@ test('timestamp-millis refuses a number and an invalid Date', () => {
 test('a plain long written by an older producer resolves to a Date for a timestamp-millis reader', () => {
   const writer = parseAvroSchema(record([{ name: 'at', type: 'long' }]))
   const reader = parseAvroSchema(record([{ name: 'at', type: timestamp }]))
-  const decoded = reader.fromBuffer(writer.toBuffer({ at: 1_000 }), reader.createResolver(writer)) as { at: Date }
+  const decoded = reader.fromBuffer(writer.toBuffer({ at: 1_000 }), reader.createResolver(writer)) as {
+    at: Date
+  }
   assert.deepEqual(decoded.at, new Date(1_000))
 })
 

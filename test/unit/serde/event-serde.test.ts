@@ -25,7 +25,10 @@ test('every catalog event survives encode and decode unchanged', async () => {
 
 test('timestamps decode as Date objects', async () => {
   const serde = new EventSerde(new FakeRegistry())
-  const decoded = await serde.decode('SecurityAlert', await serde.encode('SecurityAlert', sampleEvents.SecurityAlert))
+  const decoded = await serde.decode(
+    'SecurityAlert',
+    await serde.encode('SecurityAlert', sampleEvents.SecurityAlert),
+  )
   assert.ok(decoded.windowStart instanceof Date)
   assert.equal(decoded.windowStart.toISOString(), '2026-11-27T10:15:00.000Z')
 })
@@ -113,11 +116,14 @@ test('an id the registry does not know is an UnknownSchemaIdError carrying the r
 })
 
 test('a framing error from decode names the event type it was decoding', async () => {
-  await assert.rejects(new EventSerde(new FakeRegistry()).decode('UserLogin', Buffer.from('{}')), (error: unknown) => {
-    assert.match((error as Error).message, /first byte is 0x7b/)
-    assert.equal((error as BackboneError).context['eventType'], 'UserLogin')
-    return true
-  })
+  await assert.rejects(
+    new EventSerde(new FakeRegistry()).decode('UserLogin', Buffer.from('{}')),
+    (error: unknown) => {
+      assert.match((error as Error).message, /first byte is 0x7b/)
+      assert.equal((error as BackboneError).context['eventType'], 'UserLogin')
+      return true
+    },
+  )
 })
 
 test('encode rejects an invalid value with an AvroEncodeError naming each bad field', async () => {
@@ -156,7 +162,9 @@ test('encode names a missing required field and a timestamp given as a number', 
 test('many encodes of one event type register its schema once', async () => {
   const registry = new FakeRegistry()
   const serde = new EventSerde(registry)
-  await Promise.all(Array.from({ length: 20 }, () => serde.encode('SensorReading', sampleEvents.SensorReading)))
+  await Promise.all(
+    Array.from({ length: 20 }, () => serde.encode('SensorReading', sampleEvents.SensorReading)),
+  )
   await serde.encode('SensorReading', sampleEvents.SensorReading)
   assert.equal(registry.calls.register, 1)
 })

@@ -25,7 +25,8 @@ export class FakeRegistry implements SchemaRegistryClient {
     await this.gate
     if (this.failure) throw this.failure
     const schema = this.schemas.get(id)
-    if (schema === undefined) throw new UnknownSchemaIdError(`no schema id ${id}`, { context: { schemaId: id } })
+    if (schema === undefined)
+      throw new UnknownSchemaIdError(`no schema id ${id}`, { context: { schemaId: id } })
     return schema
   }
 

@@ -41,21 +41,27 @@ test('an empty record is a TruncatedRecordError that says it is empty', () => {
 })
 
 test('a 4-byte record with magic byte 0 is a TruncatedRecordError naming its length', () => {
-  assert.throws(() => unframe(Buffer.from([0, 0, 0, 1])), (error: unknown) => {
-    assert.ok(error instanceof TruncatedRecordError)
-    assert.match(error.message, /the record is 4 bytes/)
-    return true
-  })
+  assert.throws(
+    () => unframe(Buffer.from([0, 0, 0, 1])),
+    (error: unknown) => {
+      assert.ok(error instanceof TruncatedRecordError)
+      assert.match(error.message, /the record is 4 bytes/)
+      return true
+    },
+  )
 })
 
 test('a JSON record is a BadMagicByteError that shows the byte found and says it looks like JSON', () => {
-  assert.throws(() => unframe(Buffer.from('{"amount":1}')), (error: unknown) => {
-    assert.ok(error instanceof BadMagicByteError)
-    assert.match(error.message, /^first byte is 0x7b, expected 0x00 \(Confluent wire format\)/)
-    assert.match(error.message, /looks like JSON/)
-    assert.equal(error.context['magicByte'], 0x7b)
-    return true
-  })
+  assert.throws(
+    () => unframe(Buffer.from('{"amount":1}')),
+    (error: unknown) => {
+      assert.ok(error instanceof BadMagicByteError)
+      assert.match(error.message, /^first byte is 0x7b, expected 0x00 \(Confluent wire format\)/)
+      assert.match(error.message, /looks like JSON/)
+      assert.equal(error.context['magicByte'], 0x7b)
+      return true
+    },
+  )
 })
 
 test('a short record with a wrong first byte is reported as a bad magic byte, not as truncated', () => {
