@@ -28,7 +28,21 @@ class TimestampMillisType extends types.LogicalType {
   }
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** Canonical 8-4-4-4-12 hex form; a loop, as a regex here cost ~6% of encoding (benchmarks/serde). */
+function isUuid(value: string): boolean {
+  if (value.length !== 36) return false
+  for (let i = 0; i < 36; i++) {
+    const code = value.charCodeAt(i)
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 0x2d) return false
+    } else if (
+      !((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46))
+    ) {
+      return false
+    }
+  }
+  return true
+}
 
 /** `uuid` stays a string in TypeScript; encoding checks the canonical 8-4-4-4-12 hex form. */
 class UuidType extends types.LogicalType {
@@ -37,7 +51,7 @@ class UuidType extends types.LogicalType {
   }
 
   protected override _toValue(value: unknown): string | undefined {
-    return typeof value === 'string' && UUID_PATTERN.test(value) ? value : undefined
+    return typeof value === 'string' && isUuid(value) ? value : undefined
   }
 
   protected override _resolve(writer: avsc.Type): ((value: unknown) => unknown) | undefined {

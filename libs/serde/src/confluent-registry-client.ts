@@ -47,6 +47,12 @@ function bounded<T>(call: Promise<T>, timeoutMs: number, context: Record<string,
   return Promise.race([call, timeout]).finally(() => clearTimeout(timer))
 }
 
+function credentialsIn(url: string): { username: string; password: string } | undefined {
+  const { username, password } = new URL(url)
+  if (username === '') return undefined
+  return { username: decodeURIComponent(username), password: decodeURIComponent(password) }
+}
+
 /** SchemaRegistryClient over @kafkajs/confluent-schema-registry's HTTP client. */
 export class ConfluentRegistryClient implements SchemaRegistryClient {
   readonly [kRegistry]: SchemaRegistry
@@ -56,11 +62,13 @@ export class ConfluentRegistryClient implements SchemaRegistryClient {
   constructor(url: string, options: ConfluentRegistryClientOptions = {}) {
     this[kUrl] = redact(url)
     this[kOptions] = options
+    // Credentials in the URL become basic auth, so the HTTP client never sees them in its URLs.
+    const auth = options.auth ?? credentialsIn(url)
     this[kRegistry] = new SchemaRegistry({
-      host: url.replace(/\/$/, ''),
+      host: this[kUrl],
       retry: { retries: options.retries ?? 3 },
       ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
-      ...(options.auth === undefined ? {} : { auth: { ...options.auth } }),
+      ...(auth === undefined ? {} : { auth: { username: auth.username, password: auth.password } }),
     })
     const find = (this[kRegistry] as unknown as Partial<SchemaFindApi>).api?.Schema?.find
     if (typeof find !== 'function') {

@@ -16,9 +16,10 @@ import {
 } from '#libs/errors'
 import { AsyncMemo } from './async-memo.ts'
 import { withContext } from './error-context.ts'
+import { decodeBody, encodeFramed } from './framed-codec.ts'
 import type { SchemaRegistryClient } from './registry-client.ts'
 import { invalidFields } from './validation.ts'
-import { frame, unframe } from './wire-format.ts'
+import { asBuffer, PREFIX_LENGTH, readSchemaId } from './wire-format.ts'
 
 type Resolver = ReturnType<avsc.Type['createResolver']>
 
@@ -68,15 +69,16 @@ export class EventSerde {
   /** Validates `value` against the event type's schema and frames it with the schema's id. */
   async encode<E extends EventType>(eventType: E, value: EventOf<E>): Promise<Buffer> {
     const type = schemaType(eventType)
-    let body: Buffer
+    const id = this[kIdByEventType].get(eventType)
     try {
       // avsc checks every value it writes, so the happy path validates once, while encoding.
-      body = type.toBuffer(value)
+      if (id !== undefined) return encodeFramed(type, value, id)
+      // First record of this type: validate before registering, so a bad value never registers.
+      type.toBuffer(value)
     } catch (error) {
       throw encodeError(eventType, type, value, error)
     }
-    const id = this[kIdByEventType].get(eventType) ?? (await this.schemaId(eventType))
-    return frame(id, body)
+    return encodeFramed(type, value, await this.schemaId(eventType))
   }
 
   /**
@@ -88,10 +90,10 @@ export class EventSerde {
     bytes: Uint8Array,
     context: ErrorContext = {},
   ): Promise<EventOf<E>> {
+    const buffer = asBuffer(bytes)
     let schemaId: number
-    let body: Buffer
     try {
-      ;({ schemaId, body } = unframe(bytes))
+      schemaId = readSchemaId(buffer)
     } catch (error) {
       throw withContext(error, { ...context, eventType })
     }
@@ -100,12 +102,13 @@ export class EventSerde {
     const reader = schemaType(eventType)
     const resolver = resolverFor(this[kResolvers], reader, writer, schemaId, eventType, context)
     try {
-      return (resolver === null ? reader.fromBuffer(body) : reader.fromBuffer(body, resolver)) as EventOf<E>
+      return decodeBody(reader, buffer, PREFIX_LENGTH, resolver) as EventOf<E>
     } catch (error) {
+      const bodyLength = buffer.length - PREFIX_LENGTH
       throw new AvroDecodeError(
-        `the ${body.length}-byte Avro body does not decode with writer schema id ${schemaId} ` +
+        `the ${bodyLength}-byte Avro body does not decode with writer schema id ${schemaId} ` +
           `(${writer.name ?? writer.typeName}) as ${eventType}: ${(error as Error).message}`,
-        { cause: error, context: { ...context, eventType, schemaId, bodyLength: body.length } },
+        { cause: error, context: { ...context, eventType, schemaId, bodyLength } },
       )
     }
   }

@@ -49,11 +49,18 @@ function magicHint(byte: number): string {
   return ''
 }
 
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
 /** Splits a record into its schema id and Avro body; throws the typed serde errors on bad input. */
 export function unframe(bytes: Uint8Array, context: ErrorContext = {}): UnframedRecord {
-  const buffer = Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const buffer = asBuffer(bytes)
+  return { schemaId: readSchemaId(buffer, context), body: buffer.subarray(PREFIX_LENGTH) }
+}
+
+/** The schema id of a framed record, after checking its prefix; the body starts at PREFIX_LENGTH. */
+export function readSchemaId(buffer: Buffer, context: ErrorContext = {}): number {
   if (buffer.length === 0) {
     throw new TruncatedRecordError(
       'the record is empty (0 bytes); the Confluent wire format needs at least 5 (magic byte 0x00 and a 4-byte schema id)',
@@ -74,5 +81,5 @@ export function unframe(bytes: Uint8Array, context: ErrorContext = {}): Unframed
       { context: { ...context, length: buffer.length } },
     )
   }
-  return { schemaId: buffer.readInt32BE(1), body: buffer.subarray(PREFIX_LENGTH) }
+  return buffer.readInt32BE(1)
 }

@@ -70,6 +70,15 @@ test('register sends basic auth, sets BACKWARD on a new subject and returns the 
   ])
 })
 
+test('credentials in the URL are sent as basic auth', async (t) => {
+  const url = await stubRegistry(t, (request, _body, response) => {
+    assert.equal(request.headers.authorization, `Basic ${Buffer.from('key:s3cr/t').toString('base64')}`)
+    json(response, 200, { schema: '"string"' })
+  })
+  const withCredentials = url.replace('http://', 'http://key:s3cr%2Ft@')
+  assert.equal(await new ConfluentRegistryClient(withCredentials).getSchemaById(1), '"string"')
+})
+
 test('a registry answering 503 is a retriable RegistryUnavailableError', async (t) => {
   const url = await stubRegistry(t, (_request, _body, response) => {
     json(response, 503, { error_code: 50003, message: 'leader unavailable' })
