@@ -4,8 +4,10 @@ import { PREFIX_LENGTH, writePrefix } from './wire-format.ts'
 type Resolver = ReturnType<avsc.Type['createResolver']>
 
 // One scratch buffer for the process: encoding is synchronous, so no two encodes share it at once.
-// It grows to the largest record seen. Writing prefix and body into it, then copying once into a
-// pooled Buffer, saves the zero-filled allocation and second copy of `toBuffer` + `frame`.
+// It grows to the largest record seen, up to MAX_SCRATCH; bigger records get a buffer of their own.
+// Writing prefix and body into it, then copying once into a pooled Buffer, saves the zero-filled
+// allocation and the second copy of `toBuffer` + `frame`.
+const MAX_SCRATCH = 1024 * 1024
 let scratch = Buffer.allocUnsafe(16 * 1024)
 
 /** Encodes `value` with `type` (avsc checks every value it writes) framed with `schemaId`. */
@@ -13,7 +15,14 @@ export function encodeFramed(type: avsc.Type, value: unknown, schemaId: number):
   let end = type.encode(value, scratch, PREFIX_LENGTH)
   if (end < 0) {
     // A negative result is minus the number of bytes that did not fit.
-    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end))
+    const needed = scratch.length - end
+    if (needed > MAX_SCRATCH) {
+      const own = Buffer.allocUnsafe(needed)
+      type.encode(value, own, PREFIX_LENGTH)
+      writePrefix(own, schemaId)
+      return own
+    }
+    scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH, Math.max(scratch.length * 2, needed)))
     end = type.encode(value, scratch, PREFIX_LENGTH)
   }
   writePrefix(scratch, schemaId)

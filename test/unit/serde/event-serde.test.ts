@@ -23,6 +23,18 @@ test('every catalog event survives encode and decode unchanged', async () => {
   }
 })
 
+test('events far larger than the scratch buffer encode and decode intact', async () => {
+  const serde = new EventSerde(new FakeRegistry())
+  for (const size of [40_000, 3_000_000]) {
+    const event = { ...sampleEvents.UploadProcessed, metadata: { text: 'x'.repeat(size) } }
+    const bytes = await serde.encode('UploadProcessed', event)
+    assert.ok(bytes.length > size)
+    assert.deepEqual(structuredClone(await serde.decode('UploadProcessed', bytes)), event)
+  }
+  const small = await serde.encode('SensorReading', sampleEvents.SensorReading)
+  assert.equal((await serde.decode('SensorReading', small)).sensorId, sampleEvents.SensorReading.sensorId)
+})
+
 test('timestamps decode as Date objects', async () => {
   const serde = new EventSerde(new FakeRegistry())
   const decoded = await serde.decode(
