@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import {
   catalog,
   catalogEntry,
+  type EventType,
   eventKey,
   eventTypeForTopic,
   eventTypes,
@@ -22,7 +23,7 @@ interface FieldJson {
   default?: unknown
 }
 
-function fieldsOf(eventType: typeof eventTypes extends () => readonly (infer E)[] ? E : never): FieldJson[] {
+function fieldsOf(eventType: EventType): FieldJson[] {
   return (JSON.parse(readFileSync(schemaPath(eventType), 'utf8')) as { fields: FieldJson[] }).fields
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { eventTypes, schemaText } from '#libs/catalog'
+import { eventTypes, parseAvroSchema, schemaText } from '#libs/catalog'
 import {
   AvroDecodeError,
   AvroEncodeError,
@@ -60,7 +60,6 @@ test('a record written with an older schema decodes to the newer reader type wit
   const older = { ...reader, fields: reader.fields.filter((field) => field.name !== 'description') }
   const olderId = registry.add(JSON.stringify(older))
   const { description: _, ...olderEvent } = sampleEvents.PaymentConfirmed
-  const { parseAvroSchema } = await import('#libs/catalog')
   const bytes = frame(olderId, parseAvroSchema(older).toBuffer(olderEvent))
 
   const decoded = await new EventSerde(registry).decode('PaymentConfirmed', bytes)
