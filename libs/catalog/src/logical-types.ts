@@ -1,4 +1,5 @@
 import avsc from 'avsc'
+import { boundedCollections } from './bounded-collections.ts'
 
 const { Type, types } = avsc
 
@@ -72,5 +73,9 @@ export const logicalTypes = {
 export function parseAvroSchema(schema: string | object): avsc.Type {
   const json = typeof schema === 'string' ? (JSON.parse(schema) as object) : schema
   // Records decode without avsc's helper methods on their prototype: events are plain data.
-  return Type.forSchema(json as AvroSchema, { logicalTypes, omitRecordMethods: true })
+  return Type.forSchema(json as AvroSchema, {
+    logicalTypes,
+    omitRecordMethods: true,
+    typeHook: boundedCollections as never,
+  })
 }
