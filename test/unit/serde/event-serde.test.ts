@@ -35,6 +35,18 @@ test('events far larger than the scratch buffer encode and decode intact', async
   assert.equal((await serde.decode('SensorReading', small)).sensorId, sampleEvents.SensorReading.sensorId)
 })
 
+test('the event type decides the value type at compile time and the schema at run time', async () => {
+  const serde = new EventSerde(new FakeRegistry())
+  // @ts-expect-error a SensorReading is not a PaymentConfirmed
+  await assert.rejects(serde.encode('PaymentConfirmed', sampleEvents.SensorReading), AvroEncodeError)
+  const payment = await serde.decode(
+    'PaymentConfirmed',
+    await serde.encode('PaymentConfirmed', sampleEvents.PaymentConfirmed),
+  )
+  const method: 'CARD' | 'BANK_TRANSFER' | 'DIRECT_DEBIT' | 'WALLET' = payment.method
+  assert.equal(method, 'CARD')
+})
+
 test('timestamps decode as Date objects', async () => {
   const serde = new EventSerde(new FakeRegistry())
   const decoded = await serde.decode(
