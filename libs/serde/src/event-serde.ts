@@ -113,6 +113,37 @@ export class EventSerde {
     }
   }
 
+  /**
+   * Decodes a record with its writer schema alone, for tools that handle records of any type (the
+   * dead-letter console, replay predicates). Handlers use `decode`, which gives the catalog's shape.
+   */
+  async decodeWithWriterSchema(
+    bytes: Uint8Array,
+    context: ErrorContext = {},
+  ): Promise<{
+    readonly schemaId: number
+    readonly schemaName: string | undefined
+    readonly value: unknown
+  }> {
+    const buffer = asBuffer(bytes)
+    let schemaId: number
+    try {
+      schemaId = readSchemaId(buffer)
+    } catch (error) {
+      throw withContext(error, context)
+    }
+    const writer = await this.writerType(schemaId, context)
+    try {
+      return { schemaId, schemaName: writer.name, value: decodeBody(writer, buffer, PREFIX_LENGTH, null) }
+    } catch (error) {
+      const bodyLength = buffer.length - PREFIX_LENGTH
+      throw new AvroDecodeError(
+        `the ${bodyLength}-byte Avro body does not decode with writer schema id ${schemaId}: ${(error as Error).message}`,
+        { cause: error, context: { ...context, schemaId, bodyLength } },
+      )
+    }
+  }
+
   /** The writer type registered under `schemaId`, fetched once and parsed with our logical types. */
   async writerType(schemaId: number, context: ErrorContext = {}): Promise<avsc.Type> {
     try {

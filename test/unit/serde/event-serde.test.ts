@@ -47,6 +47,15 @@ test('the event type decides the value type at compile time and the schema at ru
   assert.equal(method, 'CARD')
 })
 
+test('a record of any type decodes with its writer schema alone, for tools that take every type', async () => {
+  const serde = new EventSerde(new FakeRegistry())
+  const bytes = await serde.encode('SecurityAlert', sampleEvents.SecurityAlert)
+  const { schemaName, value } = await serde.decodeWithWriterSchema(bytes)
+  assert.equal(schemaName, 'dev.eventbackbone.events.SecurityAlert')
+  assert.equal((value as { failureCount: number }).failureCount, 12)
+  await assert.rejects(serde.decodeWithWriterSchema(bytes.subarray(0, 8), { topic: 't' }), AvroDecodeError)
+})
+
 test('timestamps decode as Date objects', async () => {
   const serde = new EventSerde(new FakeRegistry())
   const decoded = await serde.decode(
