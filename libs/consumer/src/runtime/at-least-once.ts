@@ -1,0 +1,101 @@
+import type { EachBatchPayload, Producer } from 'kafkajs'
+import { publish } from '../instrumentation/channels.ts'
+import { lagAfter, nextOffset } from './offsets.ts'
+import { Outbox } from './outbox.ts'
+import type { Pauser } from './pauser.ts'
+import {
+  deadLetterAfterProduceFailure,
+  type FetchedRecord,
+  type ProcessorEnv,
+  processRecord,
+  StopRequested,
+} from './process-record.ts'
+import type { Route } from './routes.ts'
+
+export interface AtLeastOnceDeps {
+  readonly groupId: string
+  /** Idempotent, acks=all: outputs, retry and dead-letter copies are acknowledged before the commit. */
+  readonly producer: Producer
+  readonly pauser: Pauser
+  readonly signal: AbortSignal
+}
+
+/**
+ * At-least-once: records of a partition are processed in order; a record's outputs and its retry or
+ * dead-letter copy are acknowledged by the broker before its offset is resolved, and the resolved
+ * offset is committed at the end of the batch (and before a stop or rebalance ends the batch).
+ */
+export async function runAtLeastOnceBatch(deps: AtLeastOnceDeps, route: Route, payload: EachBatchPayload) {
+  const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload
+  const env: ProcessorEnv = { groupId: deps.groupId, heartbeat, signal: deps.signal }
+  const outbox = new Outbox()
+  let last: string | undefined
+  let records = 0
+  try {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || deps.signal.aborted) break
+      const outcome = await processRecord(
+        env,
+        { route, sourceTopic: batch.topic, partition: batch.partition, message },
+        outbox,
+      )
+      if (outcome.kind === 'wait') {
+        deps.pauser.pauseUntil(batch.topic, batch.partition, outcome.dueAt)
+        break
+      }
+      if (outbox.size > 0)
+        await produce(
+          deps,
+          env,
+          { route, sourceTopic: batch.topic, partition: batch.partition, message },
+          outbox,
+        )
+      resolveOffset(message.offset)
+      last = message.offset
+      records++
+      await heartbeat()
+    }
+  } catch (error) {
+    if (!(error instanceof StopRequested)) {
+      await commit()
+      throw error
+    }
+  }
+  await commit()
+
+  async function commit() {
+    if (last === undefined) return
+    const offset = nextOffset(batch, last)
+    last = undefined
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+    })
+    const count = records
+    publish('committed', () => ({
+      groupId: deps.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset,
+      records: count,
+      transactional: false,
+    }))
+    publish('batch', () => ({
+      groupId: deps.groupId,
+      topic: batch.topic,
+      partition: batch.partition,
+      highWatermark: batch.highWatermark,
+      lag: lagAfter(batch, offset),
+    }))
+  }
+}
+
+async function produce(deps: AtLeastOnceDeps, env: ProcessorEnv, fetched: FetchedRecord, outbox: Outbox) {
+  try {
+    await deps.producer.sendBatch({ topicMessages: outbox.drain(), acks: -1 })
+  } catch (error) {
+    // A retriable error here means the cluster is unwell: crash and restart rather than dead-letter.
+    if ((error as { retriable?: unknown }).retriable !== false) throw error
+    deadLetterAfterProduceFailure(env, fetched, outbox, error)
+    await deps.producer.sendBatch({ topicMessages: outbox.drain(), acks: -1 })
+  }
+}
