@@ -105,6 +105,8 @@ export interface ConsumerGroupOptions {
   readonly retryTopicConfigs?: Readonly<Record<string, string>>
   readonly deadLetterTopicConfigs?: Readonly<Record<string, string>>
   readonly exactlyOnce?: ExactlyOnceOptions
+  /** At-least-once: how often resolved offsets are committed inside a long batch. Default 1 s. */
+  readonly commitIntervalMs?: number
   readonly consumer?: ConsumerTuning
   /** How long `stop()` may take before it gives up on the in-flight batch. Default 20 s. */
   readonly shutdownTimeoutMs?: number

@@ -68,6 +68,7 @@ export function validateGroupOptions(options: unknown): asserts options is Consu
     }
   }
   positiveInteger(problems, 'shutdownTimeoutMs', options['shutdownTimeoutMs'])
+  positiveInteger(problems, 'commitIntervalMs', options['commitIntervalMs'])
   const tuning = options['consumer']
   if (tuning !== undefined) {
     if (!isObject(tuning)) problems.push('consumer needs to be an object')

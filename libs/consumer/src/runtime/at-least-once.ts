@@ -18,6 +18,8 @@ export interface AtLeastOnceDeps {
   readonly producer: Producer
   readonly pauser: Pauser
   readonly signal: AbortSignal
+  /** Within a long batch, resolved offsets are committed at least this often. */
+  readonly commitIntervalMs: number
 }
 
 /**
@@ -31,6 +33,7 @@ export async function runAtLeastOnceBatch(deps: AtLeastOnceDeps, route: Route, p
   const outbox = new Outbox()
   let last: string | undefined
   let records = 0
+  let lastCommit = Date.now()
   try {
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || deps.signal.aborted) break
@@ -54,6 +57,10 @@ export async function runAtLeastOnceBatch(deps: AtLeastOnceDeps, route: Route, p
       last = message.offset
       records++
       await heartbeat()
+      if (Date.now() - lastCommit >= deps.commitIntervalMs) {
+        await commit()
+        lastCommit = Date.now()
+      }
     }
   } catch (error) {
     if (!(error instanceof StopRequested)) {
@@ -71,6 +78,7 @@ export async function runAtLeastOnceBatch(deps: AtLeastOnceDeps, route: Route, p
       topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
     })
     const count = records
+    records = 0
     publish('committed', () => ({
       groupId: deps.groupId,
       topic: batch.topic,

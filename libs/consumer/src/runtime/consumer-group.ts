@@ -141,7 +141,13 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
     })
     await consumer.connect()
     await consumer.subscribe({ topics: [...routes.keys()], fromBeginning: options.fromBeginning ?? true })
-    const alo = { groupId, producer, pauser, signal: abort.signal }
+    const alo = {
+      groupId,
+      producer,
+      pauser,
+      signal: abort.signal,
+      commitIntervalMs: options.commitIntervalMs ?? 1_000,
+    }
     const exactlyOnce = { groupId, producers: pool, pauser, signal: abort.signal, ...eos }
     await consumer.run({
       autoCommit: false,
