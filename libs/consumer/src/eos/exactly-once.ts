@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { EachBatchPayload, KafkaMessage, Transaction } from 'kafkajs'
 import { errorClass } from '../headers/write.ts'
 import { publish } from '../instrumentation/channels.ts'
@@ -57,6 +58,7 @@ async function transact(
   let last: string | undefined
   let processed = 0
   let stop = false
+  let lastBeat = Date.now()
   try {
     for (const message of chunk) {
       if (!isRunning() || isStale() || deps.signal.aborted) {
@@ -65,11 +67,12 @@ async function transact(
       }
       let outcome: Awaited<ReturnType<typeof processRecord>>
       try {
-        outcome = await processRecord(
+        const pending = processRecord(
           env,
           { route, sourceTopic: batch.topic, partition: batch.partition, message },
           outbox,
         )
+        outcome = pending instanceof Promise ? await pending : pending
       } catch (error) {
         if (!(error instanceof StopRequested)) throw error
         stop = true
@@ -84,21 +87,33 @@ async function transact(
       processed++
       if (outbox.size >= deps.flushRecords) {
         transaction ??= await producer.transaction()
-        await transaction.sendBatch({ topicMessages: outbox.drain(), acks: -1 })
+        const messages = outbox.drain()
+        const open = transaction
+        await whileConcurrent(() => open.sendBatch({ topicMessages: messages, acks: -1 }))
       }
-      await heartbeat()
+      const now = Date.now()
+      if (now - lastBeat >= 200) {
+        lastBeat = now
+        await heartbeat()
+      }
     }
     if (last === undefined) {
       await transaction?.abort()
       return { processed, stop: true }
     }
     transaction ??= await producer.transaction()
-    if (outbox.size > 0) await transaction.sendBatch({ topicMessages: outbox.drain(), acks: -1 })
+    const open = transaction
+    if (outbox.size > 0) {
+      const messages = outbox.drain()
+      await whileConcurrent(() => open.sendBatch({ topicMessages: messages, acks: -1 }))
+    }
     const offset = nextOffset(batch, last)
-    await transaction.sendOffsets({
-      consumerGroupId: deps.groupId,
-      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
-    })
+    await whileConcurrent(() =>
+      open.sendOffsets({
+        consumerGroupId: deps.groupId,
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+      }),
+    )
     await transaction.commit()
     resolveOffset(last)
     publish('committed', () => ({
@@ -130,5 +145,21 @@ async function transact(
     if (transaction?.isActive()) await transaction.abort().catch(() => {})
     await deps.producers.drop(batch.topic, batch.partition)
     throw error
+  }
+}
+
+/**
+ * The coordinator answers CONCURRENT_TRANSACTIONS while it still writes the markers of this
+ * producer's previous transaction; the Java client retries it, kafkajs 2.2.4 does not for
+ * AddOffsetsToTxn. Retry briefly: the previous commit completes within milliseconds.
+ */
+async function whileConcurrent<T>(operation: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation()
+    } catch (error) {
+      if ((error as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 50) throw error
+      await sleep(Math.min(2 * 2 ** attempt, 100))
+    }
   }
 }

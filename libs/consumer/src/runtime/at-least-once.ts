@@ -34,30 +34,27 @@ export async function runAtLeastOnceBatch(deps: AtLeastOnceDeps, route: Route, p
   let last: string | undefined
   let records = 0
   let lastCommit = Date.now()
+  let lastBeat = lastCommit
   try {
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || deps.signal.aborted) break
-      const outcome = await processRecord(
-        env,
-        { route, sourceTopic: batch.topic, partition: batch.partition, message },
-        outbox,
-      )
+      const fetched = { route, sourceTopic: batch.topic, partition: batch.partition, message }
+      let outcome = processRecord(env, fetched, outbox)
+      if (outcome instanceof Promise) outcome = await outcome
       if (outcome.kind === 'wait') {
         deps.pauser.pauseUntil(batch.topic, batch.partition, outcome.dueAt)
         break
       }
-      if (outbox.size > 0)
-        await produce(
-          deps,
-          env,
-          { route, sourceTopic: batch.topic, partition: batch.partition, message },
-          outbox,
-        )
-      resolveOffset(message.offset)
+      if (outbox.size > 0) await produce(deps, env, fetched, outbox)
       last = message.offset
       records++
-      await heartbeat()
-      if (Date.now() - lastCommit >= deps.commitIntervalMs) {
+      // kafkajs only heartbeats when asked; asking per record costs a promise, so ask every 200 ms.
+      const now = Date.now()
+      if (now - lastBeat >= 200) {
+        lastBeat = now
+        await heartbeat()
+      }
+      if (now - lastCommit >= deps.commitIntervalMs) {
         await commit()
         lastCommit = Date.now()
       }
@@ -73,6 +70,8 @@ export async function runAtLeastOnceBatch(deps: AtLeastOnceDeps, route: Route, p
   async function commit() {
     if (last === undefined) return
     const offset = nextOffset(batch, last)
+    // The fetch position follows the resolved offset; resolving here (not per record) is enough.
+    resolveOffset(last)
     last = undefined
     await commitOffsetsIfNecessary({
       topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],

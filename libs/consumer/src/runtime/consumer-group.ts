@@ -56,7 +56,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
   const logger = options.logger
   const tuning = { ...tuningDefaults, ...options.consumer }
   const eos = {
-    maxBatchRecords: options.exactlyOnce?.maxBatchRecords ?? 1_000,
+    maxBatchRecords: options.exactlyOnce?.maxBatchRecords ?? 10_000,
     flushRecords: options.exactlyOnce?.flushRecords ?? 1_000,
     transactionTimeoutMs: options.exactlyOnce?.transactionTimeoutMs ?? 60_000,
   }
@@ -128,7 +128,14 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
     consumer.on(GROUP_JOIN, (event) => {
       ready = true
       publish('lifecycle', () => ({ groupId, state: 'joined' }))
-      void pool?.retain(event.payload.memberAssignment)
+      const assignment = event.payload.memberAssignment
+      void pool?.retain(assignment)
+      // Create the transactional producers now, in parallel with the first fetch, instead of
+      // delaying each partition's first batch by initProducerId and the offset re-read.
+      for (const [topic, partitions] of Object.entries(assignment)) {
+        if (routes.get(topic)?.subscription.policy.guarantee !== Guarantee.exactlyOnce) continue
+        for (const partition of partitions) pool?.get(topic, partition).catch(() => {})
+      }
     })
     consumer.on(CRASH, (event) => {
       ready = false

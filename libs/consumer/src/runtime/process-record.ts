@@ -6,7 +6,7 @@ import { classify, Verdict } from '../failure/classify.ts'
 import { Stage } from '../headers/names.ts'
 import { type RetryControl, readRetryControl } from '../headers/read.ts'
 import { errorClass, failureHeaders, type Origin } from '../headers/write.ts'
-import { publish } from '../instrumentation/channels.ts'
+import { hasSubscribers, publish } from '../instrumentation/channels.ts'
 import type { EmitOptions, HandlerContext, RawValue, RecordContext } from '../types.ts'
 import { Outbox } from './outbox.ts'
 import { longestDelayMs, type Route } from './routes.ts'
@@ -40,8 +40,33 @@ interface Failure {
   readonly verdict: (typeof Verdict)[keyof typeof Verdict]
 }
 
-function makeContext(record: RecordContext, attempt: number, outputs: Outbox, pending: Promise<void>[]) {
-  const emit = <V = RawValue>(topic: string, key: RawValue, value: V, options: EmitOptions<V> = {}) => {
+/** The handler's context; outputs and pending encodes are allocated only when the handler emits. */
+class Context implements HandlerContext {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: string
+  readonly timestamp: string
+  readonly key: Buffer | null
+  readonly headers: IHeaders
+  readonly sourceTopic: string
+  readonly attempt: number
+  outputs: Outbox | undefined
+  pending: Promise<void>[] | undefined
+
+  constructor(record: RecordContext, attempt: number) {
+    this.topic = record.topic
+    this.partition = record.partition
+    this.offset = record.offset
+    this.timestamp = record.timestamp
+    this.key = record.key
+    this.headers = record.headers
+    this.sourceTopic = record.sourceTopic
+    this.attempt = attempt
+  }
+
+  emit<V = RawValue>(topic: string, key: RawValue, value: V, options: EmitOptions<V> = {}): Promise<void> {
+    if (!this.outputs) this.outputs = new Outbox()
+    const outputs = this.outputs
     const write = (bytes: RawValue) =>
       outputs.add(topic, {
         key,
@@ -55,24 +80,105 @@ function makeContext(record: RecordContext, attempt: number, outputs: Outbox, pe
       return Promise.resolve()
     }
     const promise = Promise.resolve(encoder.encode(value, topic)).then(write)
-    pending.push(promise)
+    if (!this.pending) this.pending = []
+    this.pending.push(promise)
     return promise
   }
-  return { ...record, attempt, emit } satisfies HandlerContext
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
+}
+
+function recordContext(fetched: FetchedRecord): RecordContext {
+  const { message } = fetched
+  return {
+    topic: fetched.route.subscription.topic,
+    partition: fetched.partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key,
+    headers: message.headers ?? {},
+    sourceTopic: fetched.sourceTopic,
+  }
+}
+
+interface FirstFailure {
+  readonly stage: (typeof Stage)[keyof typeof Stage]
+  readonly error: unknown
+  readonly value?: unknown
 }
 
 /**
- * Runs one record through the contract: control headers (retry topics only), decode, handler with
- * in-process retries, then the next retry topic or the dead-letter topic. Everything to produce
- * (handler outputs on success, the retry or dead-letter copy on failure) goes to `outbox`; the
- * caller produces it before committing the offset, or in the same transaction.
+ * Runs one record through the contract. The common case (a domain-topic record that decodes and
+ * whose handler succeeds the first time) runs without an await of its own when decoder and handler
+ * are synchronous; anything else continues in `processWithRetries`. Everything to produce (handler
+ * outputs on success, the retry or dead-letter copy on failure) goes to `outbox`; the caller
+ * produces it before committing the offset, or in the same transaction.
  */
-export async function processRecord(
+export function processRecord(
   env: ProcessorEnv,
   fetched: FetchedRecord,
   outbox: Outbox,
+): Outcome | Promise<Outcome> {
+  if (fetched.route.tier > 0) return processWithRetries(env, fetched, outbox, undefined)
+  const record = recordContext(fetched)
+  let value: unknown
+  try {
+    value = fetched.route.subscription.decode.decode(fetched.message.value ?? emptyValue, record)
+  } catch (error) {
+    return processWithRetries(env, fetched, outbox, { stage: Stage.deserialize, error })
+  }
+  if (isThenable(value)) {
+    return Promise.resolve(value).then(
+      (decoded) => handleFirst(env, fetched, outbox, record, decoded),
+      (error: unknown) => processWithRetries(env, fetched, outbox, { stage: Stage.deserialize, error }),
+    )
+  }
+  return handleFirst(env, fetched, outbox, record, value)
+}
+
+function handleFirst(
+  env: ProcessorEnv,
+  fetched: FetchedRecord,
+  outbox: Outbox,
+  record: RecordContext,
+  value: unknown,
+): Outcome | Promise<Outcome> {
+  const ctx = new Context(record, 1)
+  const started = hasSubscribers('handler') ? performance.now() : 0
+  const failed = (error: unknown) => {
+    if (started) publishHandler(env, fetched, started, false)
+    return processWithRetries(env, fetched, outbox, { stage: Stage.handle, error, value })
+  }
+  const succeeded = (): Outcome | Promise<Outcome> => {
+    if (ctx.pending) {
+      const pending = ctx.pending
+      ctx.pending = undefined
+      return Promise.all(pending).then(succeeded, failed)
+    }
+    if (ctx.outputs) outbox.addAll(ctx.outputs)
+    if (started) publishHandler(env, fetched, started, true)
+    publish('consumed', () => ({ ...recordEvent(env, fetched), attempt: 1 }))
+    return done
+  }
+  let result: unknown
+  try {
+    result = fetched.route.subscription.handler(value, ctx)
+  } catch (error) {
+    return failed(error)
+  }
+  return isThenable(result) ? Promise.resolve(result).then(succeeded, failed) : succeeded()
+}
+
+/** The full path: control headers, decode, handler, in-process retries, retry topic or dead-letter. */
+async function processWithRetries(
+  env: ProcessorEnv,
+  fetched: FetchedRecord,
+  outbox: Outbox,
+  first: FirstFailure | undefined,
 ): Promise<Outcome> {
-  const { route, message, partition, sourceTopic } = fetched
+  const { route, message, partition } = fetched
   const sub = route.subscription
   const self = { partition, offset: message.offset, timestamp: message.timestamp }
   const headers: IHeaders = message.headers ?? {}
@@ -98,23 +204,17 @@ export async function processRecord(
     if (control.dueAt !== undefined && control.dueAt > now) return { kind: 'wait', dueAt: control.dueAt }
   }
   const origin: Origin = control?.origin ?? { topic: sub.topic, ...self }
-  const record: RecordContext = {
-    topic: sub.topic,
-    partition,
-    offset: message.offset,
-    timestamp: message.timestamp,
-    key: message.key,
-    headers,
-    sourceTopic,
-  }
+  const record = recordContext(fetched)
   const prior = control?.attempts ?? 0
   let firstFailureAt = control?.firstFailureAt
-  let decoded = false
-  let value: unknown
+  let decoded = first !== undefined && first.stage === Stage.handle
+  let value: unknown = first?.value
   const retries = sub.policy.retry.attempts
   for (let attempt = 0; ; attempt++) {
-    let failure: Failure
-    if (!decoded) {
+    let failure: Failure | undefined
+    if (attempt === 0 && first) {
+      failure = { stage: first.stage, error: first.error, verdict: classify(first.error) }
+    } else if (!decoded) {
       try {
         value = await sub.decode.decode(message.value ?? emptyValue, record)
         decoded = true
@@ -122,24 +222,23 @@ export async function processRecord(
         failure = { stage: Stage.deserialize, error, verdict: classify(error) }
       }
     }
-    if (decoded) {
-      const outputs = new Outbox()
-      const pending: Promise<void>[] = []
+    if (decoded && !failure) {
+      const ctx = new Context(record, prior + attempt + 1)
       const started = performance.now()
       try {
-        await sub.handler(value, makeContext(record, prior + attempt + 1, outputs, pending))
-        await Promise.all(pending)
-        outbox.addAll(outputs)
+        await sub.handler(value, ctx)
+        if (ctx.pending) await Promise.all(ctx.pending)
+        if (ctx.outputs) outbox.addAll(ctx.outputs)
         publishHandler(env, fetched, started, true)
         publish('consumed', () => ({ ...recordEvent(env, fetched), attempt: prior + attempt + 1 }))
         return done
       } catch (error) {
-        await Promise.allSettled(pending)
+        if (ctx.pending) await Promise.allSettled(ctx.pending)
         publishHandler(env, fetched, started, false)
         failure = { stage: Stage.handle, error, verdict: classify(error) }
       }
     }
-    failure = failure!
+    if (!failure) throw new Error('unreachable: an attempt neither succeeded nor failed')
     const failedAt = Date.now()
     firstFailureAt ??= failedAt
     const attempts = prior + attempt + 1
