@@ -70,3 +70,50 @@ test('outputs and dead-letter copies of an exactly-once batch are committed with
     `one transaction per batch, not per record (${commits.length} for ${total})`,
   )
 })
+
+test('a record that fails once under exactly-once goes through the retry topic and its output appears exactly once', async (t) => {
+  const kafka = testKafka()
+  const input = uniqueName('eos-retry-in')
+  const output = uniqueName('eos-retry-out')
+  await createTestTopics(t, [{ topic: input }, { topic: output }], kafka)
+  await produce(
+    t,
+    kafka,
+    input,
+    Array.from({ length: 10 }, (_, i) => ({
+      key: `k${i}`,
+      value: encodeWire({ eventId: `e${i}`, amount: i, note: '' }),
+    })),
+  )
+  const failedOnce = new Set<string>()
+  await startGroup(t, {
+    kafka,
+    groupId: uniqueName('eos-retry'),
+    defaults: { guarantee: 'exactly-once', retry: { attempts: 0 }, retryTopics: ['1s'] },
+    subscriptions: [
+      subscription({
+        topic: input,
+        decode: orderDecoder,
+        handler: async (order, ctx) => {
+          await ctx.emit(output, ctx.key, `${order.eventId}@${ctx.attempt}`)
+          if (order.amount % 3 === 0 && !failedOnce.has(order.eventId)) {
+            failedOnce.add(order.eventId)
+            throw new Error('flaky downstream')
+          }
+        },
+      }),
+    ],
+  })
+  const outputs = await collect(t, kafka, [output], { readCommitted: true })
+  await waitFor(() => outputs.length >= 10, { description: 'ten outputs', timeoutMs: 20_000 })
+  await produce(t, kafka, output, [{ value: 'end-marker' }])
+  await waitFor(() => outputs.some((r) => String(r.message.value) === 'end-marker'), {
+    description: 'the end marker',
+  })
+  const values = outputs.map((r) => String(r.message.value)).filter((v) => v !== 'end-marker')
+  assert.deepEqual(
+    values.sort(),
+    Array.from({ length: 10 }, (_, i) => `e${i}@${i % 3 === 0 ? 2 : 1}`).sort(),
+    'failed attempts left no output; retried records produced theirs once, on attempt 2',
+  )
+})
