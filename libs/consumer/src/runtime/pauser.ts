@@ -20,7 +20,11 @@ export class Pauser {
     const timer = setTimeout(
       () => {
         this.#timers.delete(key)
-        this.#consumer.resume([{ topic, partitions: [partition] }])
+        try {
+          this.#consumer.resume([{ topic, partitions: [partition] }])
+        } catch {
+          // The consumer stopped or is restarting: a fresh run fetches the record again anyway.
+        }
       },
       Math.max(0, dueAt - Date.now()),
     )
