@@ -11,14 +11,17 @@ test('partitions moving between two exactly-once members leave every input in th
   const input = uniqueName('eos-pair-in')
   const output = uniqueName('eos-pair-out')
   const groupId = uniqueName('eos-pair')
-  const total = 600
+  const wave = 300
+  const total = 3 * wave
   await createTestTopics(t, [{ topic: input, numPartitions: 4 }, { topic: output }], kafka)
-  await produce(
-    t,
-    kafka,
-    input,
-    Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
-  )
+  const sendWave = (n: number) =>
+    produce(
+      t,
+      kafka,
+      input,
+      Array.from({ length: wave }, (_, j) => n * wave + j).map((i) => ({ key: `k${i}`, value: `v${i}` })),
+    )
+  await sendWave(0)
   const handled = { a: 0, b: 0 }
   const member = (name: 'a' | 'b') =>
     startGroup(t, {
@@ -40,12 +43,15 @@ test('partitions moving between two exactly-once members leave every input in th
     })
   const a = await member('a')
   await waitFor(() => handled.a >= 100, { description: 'the first member to make progress' })
-  await member('b')
+  const b = await member('b')
+  await waitFor(() => b.ready, { description: 'the second member to join' })
+  await sendWave(1)
   await waitFor(() => handled.b >= 40, {
     description: 'the second member to get partitions',
     timeoutMs: 30_000,
   })
   await a.stop()
+  await sendWave(2)
   const admin = await testAdmin(t, kafka)
   await waitFor(
     async () => {

@@ -10,14 +10,17 @@ test('two instances of one group share the partitions and a rebalance loses no r
   const kafka = testKafka()
   const topic = uniqueName('shared')
   const groupId = uniqueName('pair')
-  const total = 800
+  const wave = 300
+  const total = 3 * wave
   await createTestTopics(t, [{ topic, numPartitions: 4 }], kafka)
-  await produce(
-    t,
-    kafka,
-    topic,
-    Array.from({ length: total }, (_, i) => ({ key: `k${i}`, value: String(i) })),
-  )
+  const sendWave = (n: number) =>
+    produce(
+      t,
+      kafka,
+      topic,
+      Array.from({ length: wave }, (_, j) => n * wave + j).map((i) => ({ key: `k${i}`, value: String(i) })),
+    )
+  await sendWave(0)
   const handledBy = { a: new Set<string>(), b: new Set<string>() }
   const partitionsBy = { a: new Set<number>(), b: new Set<number>() }
   const member = (name: 'a' | 'b') =>
@@ -40,6 +43,8 @@ test('two instances of one group share the partitions and a rebalance loses no r
   const a = await member('a')
   await waitFor(() => handledBy.a.size >= 100, { description: 'the first member to make progress' })
   const b = await member('b')
+  await waitFor(() => b.ready, { description: 'the second member to join' })
+  await sendWave(1)
   await waitFor(() => handledBy.b.size >= 50, {
     description: 'the second member to get partitions',
     timeoutMs: 30_000,
@@ -49,6 +54,7 @@ test('two instances of one group share the partitions and a rebalance loses no r
     'the second member got some of the partitions',
   )
   await a.stop()
+  await sendWave(2)
   const admin = await testAdmin(t, kafka)
   await waitFor(
     async () => {
