@@ -96,12 +96,40 @@ export async function runAtLeastOnceBatch(deps: AtLeastOnceDeps, route: Route, p
   }
 }
 
+/**
+ * Broker answers that mean these records can never be written as they are (or not without an
+ * operator): the input is dead-lettered at the produce stage. Anything else (brokers down, leaders
+ * moving, not enough replicas) crashes the batch instead, so kafkajs restarts the consumer and
+ * nothing is committed past the record.
+ */
+const permanentProduceErrors = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'INVALID_TOPIC_EXCEPTION',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'INVALID_REQUIRED_ACKS',
+])
+
+export function isPermanentProduceError(error: unknown): boolean {
+  let current: unknown = error
+  for (let depth = 0; current && depth < 5; depth++) {
+    const type = (current as { type?: unknown }).type
+    if (typeof type === 'string' && permanentProduceErrors.has(type)) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  // kafkajs refuses some records before sending them (e.g. a bad partition) with a plain non-retriable error.
+  const top = error as { name?: unknown; retriable?: unknown }
+  return top.name === 'KafkaJSNonRetriableError' && top.retriable === false
+}
+
 async function produce(deps: AtLeastOnceDeps, env: ProcessorEnv, fetched: FetchedRecord, outbox: Outbox) {
   try {
     await deps.producer.sendBatch({ topicMessages: outbox.drain(), acks: -1 })
   } catch (error) {
-    // A retriable error here means the cluster is unwell: crash and restart rather than dead-letter.
-    if ((error as { retriable?: unknown }).retriable !== false) throw error
+    if (!isPermanentProduceError(error)) throw error
     deadLetterAfterProduceFailure(env, fetched, outbox, error)
     await deps.producer.sendBatch({ topicMessages: outbox.drain(), acks: -1 })
   }
