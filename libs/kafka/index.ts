@@ -7,4 +7,4 @@ export {
   validateTopicName,
 } from './src/topics/naming.ts'
 export type { ProvisionReport, TopicSpec } from './src/topics/provision.ts'
-export { ensureTopics, partitionCounts } from './src/topics/provision.ts'
+export { ensureTopics, partitionCounts, waitForTopics } from './src/topics/provision.ts'

@@ -43,6 +43,11 @@ test('a retry record due in the year 5000 is dead-lettered and the record behind
   for (const { message } of dlt) {
     assert.equal(header(message.headers, Header.errorClass), 'ControlHeaderError')
     assert.equal(header(message.headers, Header.stage), 'deserialize')
+    assert.equal(
+      header(message.headers, Header.originalTopic),
+      retry1,
+      'untrusted headers: the retry record is the origin',
+    )
   }
   assert.match(header(dlt[0]!.message.headers, Header.errorMessage)!, /eb\.retry\.due/)
   assert.match(header(dlt[1]!.message.headers, Header.errorMessage)!, /eb\.attempts/)

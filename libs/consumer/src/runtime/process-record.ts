@@ -189,7 +189,8 @@ async function processWithRetries(
       control = readRetryControl(headers, self, { now, topic: sub.topic, maxDelayMs: longestDelayMs(sub) })
     } catch (error) {
       if (!(error instanceof ControlHeaderError)) throw error
-      const origin = { topic: sub.topic, ...self }
+      // The headers cannot be trusted, so the only honest coordinates are the retry record's own.
+      const origin = { topic: fetched.sourceTopic, ...self }
       deadLetter(
         env,
         fetched,
