@@ -22,6 +22,12 @@ export const TopicPartitionMismatchError = defineError(
   'an existing topic has fewer partitions than required',
   false,
 )
+export const MissingTopicError = defineError(
+  'MissingTopicError',
+  'EB_KAFKA_TOPIC_MISSING',
+  'a topic the consumer group subscribes to does not exist',
+  false,
+)
 export const PolicyValidationError = defineError(
   'PolicyValidationError',
   'EB_CONSUMER_POLICY',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { createConsumerGroup, subscription } from '#libs/consumer'
+import { MissingTopicError } from '#libs/errors'
 import { fastTuning, produce } from '../../helpers/consumer.ts'
 import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 
@@ -53,3 +54,21 @@ for (const guarantee of ['at-least-once', 'exactly-once'] as const) {
     )
   })
 }
+
+test('starting a group on a topic that does not exist fails with MissingTopicError and leaves nothing connected', async (t) => {
+  const group = createConsumerGroup({
+    kafka: testKafka(),
+    groupId: uniqueName('missing'),
+    consumer: fastTuning,
+    subscriptions: [
+      subscription({
+        topic: uniqueName('no-such-topic'),
+        decode: { decode: (b: Buffer) => b },
+        handler: () => {},
+      }),
+    ],
+  })
+  t.after(() => group.stop())
+  await assert.rejects(group.start(), MissingTopicError)
+  assert.equal(group.ready, false)
+})

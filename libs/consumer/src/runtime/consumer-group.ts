@@ -1,5 +1,5 @@
 import { type Admin, type Consumer, Kafka, type KafkaConfig, Partitioners, type Producer } from 'kafkajs'
-import { ShutdownTimeoutError } from '#libs/errors'
+import { MissingTopicError, ShutdownTimeoutError } from '#libs/errors'
 import { ensureTopics, kafkaConfigFromEnv, partitionCounts, type TopicSpec } from '#libs/kafka'
 import { runExactlyOnceBatch } from '../eos/exactly-once.ts'
 import { ProducerPool } from '../eos/producer-pool.ts'
@@ -79,7 +79,11 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
     const specs: TopicSpec[] = []
     for (const sub of subscriptions) {
       const numPartitions = counts.get(sub.topic)
-      if (numPartitions === undefined) throw new Error(`subscribed topic ${sub.topic} does not exist`)
+      if (numPartitions === undefined) {
+        throw new MissingTopicError(`subscribed topic ${sub.topic} does not exist`, {
+          context: { topic: sub.topic },
+        })
+      }
       const configs = { ...retryTopicDefaults, ...options.retryTopicConfigs }
       for (const topic of sub.retryTopics) specs.push({ topic, numPartitions, configs })
       if (sub.policy.deadLetter) {
@@ -94,7 +98,20 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
     if (report.created.length > 0) logger?.info({ groupId, created: report.created }, 'created group topics')
   }
 
+  let started = false
   async function start(): Promise<void> {
+    if (started) throw new Error(`consumer group ${groupId} was already started`)
+    started = true
+    try {
+      await connectAndRun()
+    } catch (error) {
+      // Leave nothing connected behind a failed start.
+      await stop().catch(() => {})
+      throw error
+    }
+  }
+
+  async function connectAndRun(): Promise<void> {
     kafka = kafkaFrom(options.kafka)
     admin = kafka.admin()
     await admin.connect()
