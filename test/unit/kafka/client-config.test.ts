@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { KafkaConfigError } from '#libs/errors'
-import { kafkaConfigFromEnv } from '#libs/kafka'
+import { KafkaEnv, kafkaConfigFromEnv } from '#libs/kafka'
 
 test('brokers and client id come from the environment', () => {
   const config = kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:9092, b:9093', KAFKA_CLIENT_ID: 'svc' })
@@ -40,4 +41,10 @@ test('a missing or malformed variable is named in the error', () => {
       (error: unknown) => error instanceof KafkaConfigError && message.test(error.message),
     )
   }
+})
+
+test('every environment variable read is documented in docs/kafka.md, and nothing else is', () => {
+  const doc = readFileSync(new URL('../../../docs/kafka.md', import.meta.url), 'utf8')
+  const documented = new Set([...doc.matchAll(/^\|\s*`(KAFKA_[A-Z_]+)`/gm)].map((m) => m[1]))
+  assert.deepEqual(documented, new Set(Object.values(KafkaEnv)))
 })
