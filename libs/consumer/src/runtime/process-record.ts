@@ -7,8 +7,9 @@ import { Stage } from '../headers/names.ts'
 import { type RetryControl, readRetryControl } from '../headers/read.ts'
 import { errorClass, failureHeaders, type Origin } from '../headers/write.ts'
 import { hasSubscribers, publish } from '../instrumentation/channels.ts'
-import type { EmitOptions, HandlerContext, RawValue, RecordContext } from '../types.ts'
-import { Outbox } from './outbox.ts'
+import type { RecordContext } from '../types.ts'
+import { Context, isThenable, recordContext } from './handler-context.ts'
+import type { Outbox } from './outbox.ts'
 import { longestDelayMs, type Route } from './routes.ts'
 
 export interface ProcessorEnv {
@@ -38,69 +39,6 @@ interface Failure {
   readonly stage: (typeof Stage)[keyof typeof Stage]
   readonly error: unknown
   readonly verdict: (typeof Verdict)[keyof typeof Verdict]
-}
-
-/** The handler's context; outputs and pending encodes are allocated only when the handler emits. */
-class Context implements HandlerContext {
-  readonly topic: string
-  readonly partition: number
-  readonly offset: string
-  readonly timestamp: string
-  readonly key: Buffer | null
-  readonly headers: IHeaders
-  readonly sourceTopic: string
-  readonly attempt: number
-  outputs: Outbox | undefined
-  pending: Promise<void>[] | undefined
-
-  constructor(record: RecordContext, attempt: number) {
-    this.topic = record.topic
-    this.partition = record.partition
-    this.offset = record.offset
-    this.timestamp = record.timestamp
-    this.key = record.key
-    this.headers = record.headers
-    this.sourceTopic = record.sourceTopic
-    this.attempt = attempt
-  }
-
-  emit<V = RawValue>(topic: string, key: RawValue, value: V, options: EmitOptions<V> = {}): Promise<void> {
-    if (!this.outputs) this.outputs = new Outbox()
-    const outputs = this.outputs
-    const write = (bytes: RawValue) =>
-      outputs.add(topic, {
-        key,
-        value: bytes,
-        ...(options.headers ? { headers: options.headers } : {}),
-        ...(options.partition === undefined ? {} : { partition: options.partition }),
-      })
-    const encoder = options.encoder
-    if (!encoder) {
-      write(value as RawValue)
-      return Promise.resolve()
-    }
-    const promise = Promise.resolve(encoder.encode(value, topic)).then(write)
-    if (!this.pending) this.pending = []
-    this.pending.push(promise)
-    return promise
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
-}
-
-function recordContext(fetched: FetchedRecord): RecordContext {
-  const { message } = fetched
-  return {
-    topic: fetched.route.subscription.topic,
-    partition: fetched.partition,
-    offset: message.offset,
-    timestamp: message.timestamp,
-    key: message.key,
-    headers: message.headers ?? {},
-    sourceTopic: fetched.sourceTopic,
-  }
 }
 
 interface FirstFailure {
