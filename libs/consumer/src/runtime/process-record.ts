@@ -7,7 +7,6 @@ import { Stage } from '../headers/names.ts'
 import { type RetryControl, readRetryControl } from '../headers/read.ts'
 import { errorClass, failureHeaders, type Origin } from '../headers/write.ts'
 import { hasSubscribers, publish } from '../instrumentation/channels.ts'
-import type { RecordContext } from '../types.ts'
 import { Context, isThenable, recordContext } from './handler-context.ts'
 import type { Outbox } from './outbox.ts'
 import { longestDelayMs, type Route } from './routes.ts'
@@ -60,53 +59,69 @@ export function processRecord(
   outbox: Outbox,
 ): Outcome | Promise<Outcome> {
   if (fetched.route.tier > 0) return processWithRetries(env, fetched, outbox, undefined)
-  const record = recordContext(fetched)
+  // One object serves as the decoder's record context and, on success, the handler's context.
+  const ctx = Context.first(fetched)
   let value: unknown
   try {
-    value = fetched.route.subscription.decode.decode(fetched.message.value ?? emptyValue, record)
+    value = fetched.route.subscription.decode.decode(fetched.message.value ?? emptyValue, ctx)
   } catch (error) {
     return processWithRetries(env, fetched, outbox, { stage: Stage.deserialize, error })
   }
   if (isThenable(value)) {
     return Promise.resolve(value).then(
-      (decoded) => handleFirst(env, fetched, outbox, record, decoded),
+      (decoded) => handleFirst(env, fetched, outbox, ctx, decoded),
       (error: unknown) => processWithRetries(env, fetched, outbox, { stage: Stage.deserialize, error }),
     )
   }
-  return handleFirst(env, fetched, outbox, record, value)
+  return handleFirst(env, fetched, outbox, ctx, value)
 }
 
 function handleFirst(
   env: ProcessorEnv,
   fetched: FetchedRecord,
   outbox: Outbox,
-  record: RecordContext,
+  ctx: Context,
   value: unknown,
 ): Outcome | Promise<Outcome> {
-  const ctx = new Context(record, 1)
   const started = hasSubscribers('handler') ? performance.now() : 0
-  const failed = (error: unknown) => {
-    if (started) publishHandler(env, fetched, started, false)
-    return processWithRetries(env, fetched, outbox, { stage: Stage.handle, error, value })
-  }
-  const succeeded = (): Outcome | Promise<Outcome> => {
-    if (ctx.pending) {
-      const pending = ctx.pending
-      ctx.pending = undefined
-      return Promise.all(pending).then(succeeded, failed)
-    }
-    if (ctx.outputs) outbox.addAll(ctx.outputs)
-    if (started) publishHandler(env, fetched, started, true)
-    publish('consumed', () => ({ ...recordEvent(env, fetched), attempt: 1 }))
-    return done
-  }
   let result: unknown
   try {
     result = fetched.route.subscription.handler(value, ctx)
   } catch (error) {
-    return failed(error)
+    return firstFailed(env, fetched, outbox, started, value, error)
   }
-  return isThenable(result) ? Promise.resolve(result).then(succeeded, failed) : succeeded()
+  if (!isThenable(result) && !ctx.pending) return firstSucceeded(env, fetched, outbox, ctx, started)
+  return Promise.resolve(result)
+    .then(() => (ctx.pending ? Promise.all(ctx.pending) : undefined))
+    .then(
+      () => firstSucceeded(env, fetched, outbox, ctx, started),
+      (error: unknown) => firstFailed(env, fetched, outbox, started, value, error),
+    )
+}
+
+function firstSucceeded(
+  env: ProcessorEnv,
+  fetched: FetchedRecord,
+  outbox: Outbox,
+  ctx: Context,
+  started: number,
+): Outcome {
+  if (ctx.outputs) outbox.addAll(ctx.outputs)
+  if (started) publishHandler(env, fetched, started, true)
+  if (hasSubscribers('consumed')) publish('consumed', () => ({ ...recordEvent(env, fetched), attempt: 1 }))
+  return done
+}
+
+function firstFailed(
+  env: ProcessorEnv,
+  fetched: FetchedRecord,
+  outbox: Outbox,
+  started: number,
+  value: unknown,
+  error: unknown,
+): Promise<Outcome> {
+  if (started) publishHandler(env, fetched, started, false)
+  return processWithRetries(env, fetched, outbox, { stage: Stage.handle, error, value })
 }
 
 /** The full path: control headers, decode, handler, in-process retries, retry topic or dead-letter. */
