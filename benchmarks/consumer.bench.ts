@@ -4,7 +4,7 @@
  * so peak RSS is its own. Prints one JSON document.
  *
  *   npm run bench:consumer                 (starts a local broker unless KAFKA_BROKERS is set)
- *   BENCH_RECORDS=20000 npm run bench:consumer
+ *   BENCH_RECORDS=300000 BENCH_ROUNDS=5 npm run bench:consumer   (default 1 000 000 records, 3 rounds, ~1 min)
  */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -25,8 +25,8 @@ export interface WorkerResult {
   maxRssMb: number
 }
 
-const records = Number(process.env['BENCH_RECORDS'] ?? 300_000)
-const rounds = Number(process.env['BENCH_ROUNDS'] ?? 5)
+const records = Number(process.env['BENCH_RECORDS'] ?? 1_000_000)
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3)
 const partitions = 4
 const timeoutMs = Number(process.env['BENCH_TIMEOUT_MS'] ?? 180_000)
 
