@@ -9,7 +9,9 @@
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { provideKafka } from '#libs/kafka-local'
+import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+
+silenceKafkajsTimeoutWarning()
 
 const root = new URL('..', import.meta.url).pathname
 const args = process.argv.slice(2)

@@ -3,11 +3,13 @@
  * process that started the broker is killed with SIGKILL: Node keeps the write end of the wrapper's
  * stdin; when Node dies the pipe closes, the watchdog reads EOF and stops the broker with SIGTERM,
  * which Kafka handles as a clean shutdown. SIGTERM/SIGINT sent to the wrapper are forwarded too.
+ * When the parent is gone, the wrapper also removes the temporary data directory it was given.
  *
- * Arguments: $1 = "lifeline" or "detached", then the java command line.
+ * Arguments: $1 = "lifeline" or "detached", $2 = directory to remove if orphaned (or ""), then the
+ * java command line.
  */
 export const brokerWrapperScript = `
-mode="$1"; shift
+mode="$1"; orphan_cleanup="$2"; shift 2
 exec 3<&0 0</dev/null
 "$@" 3<&- &
 broker=$!
@@ -21,5 +23,6 @@ exec 3<&-
 wait "$broker"; status=$?
 while kill -0 "$broker" 2>/dev/null; do wait "$broker"; status=$?; done
 [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
+if [ -n "$orphan_cleanup" ] && ! kill -0 "$PPID" 2>/dev/null; then rm -rf "$orphan_cleanup"; fi
 exit "$status"
 `

@@ -145,7 +145,15 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const detached = options.detached ?? false
   const child: ChildProcess = spawn(
     'bash',
-    ['-c', brokerWrapperScript, 'backbone-kafka', detached ? 'detached' : 'lifeline', java, ...javaArgs],
+    [
+      '-c',
+      brokerWrapperScript,
+      'backbone-kafka',
+      detached ? 'detached' : 'lifeline',
+      ownsDataDir && !detached ? dataDir : '',
+      java,
+      ...javaArgs,
+    ],
     { detached: true, stdio: [detached ? 'ignore' : 'pipe', consoleOut, consoleOut] },
   )
   const pid = child.pid

@@ -1,0 +1,33 @@
+import { UsageError } from '#libs/errors'
+import { silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'
+import { fail } from './src/output.ts'
+import { upCommand } from './src/up-command.ts'
+
+const usage = `usage: backbone <command> [options]
+
+commands:
+  up                         boot the local stack and run until Ctrl-C (npm start)
+  kafka start|stop|status    manage a local Apache Kafka broker
+
+${kafkaUsage}`
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  up: upCommand,
+  kafka: kafkaCommand,
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(`${usage}\n`)
+    return name === undefined ? 2 : 0
+  }
+  const command = commands[name]
+  if (!command) throw new UsageError(`unknown command '${name}'; run 'backbone help'`)
+  return command(args)
+}
+
+silenceKafkajsTimeoutWarning()
+
+main(process.argv.slice(2)).then((code) => process.exit(code), fail)

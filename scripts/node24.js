@@ -1,0 +1,25 @@
+// `node scripts/node24.js <file.ts> [args]`: runs a project script under the project's Node 24.
+// npm start and npm test go through here, under whatever Node the shell has (these machines ship
+// Node 20, end of life). It first installs the locked dependencies, Node 24 among them, when
+// node_modules is missing or older than package-lock.json, so both commands work on a fresh clone.
+// Plain JS on purpose: it must run before TypeScript can.
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const node24 = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url))
+// npm writes node_modules/.package-lock.json after every install: older than the lockfile means
+// the lockfile changed since (a pull, a branch switch).
+const installedLock = new URL('../node_modules/.package-lock.json', import.meta.url)
+const lock = new URL('../package-lock.json', import.meta.url)
+const installed =
+  existsSync(node24) && existsSync(installedLock) && statSync(installedLock).mtimeMs >= statSync(lock).mtimeMs
+if (!installed) {
+  process.stderr.write('[setup] installing the locked dependencies (npm ci), Node 24 included...\n')
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
+}
+
+const child = spawn(node24, process.argv.slice(2), { stdio: 'inherit' })
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)))
