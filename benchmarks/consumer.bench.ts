@@ -1,16 +1,19 @@
 /**
  * Consumer throughput, side by side on one broker: raw kafkajs eachBatch with the same Avro decode,
  * the runtime at-least-once, the runtime exactly-once. Each consumer runs in its own child process
- * so peak RSS is its own. Prints one JSON document.
+ * so peak RSS is its own. Prints one JSON line in the shape of benchmarks/lib/stats.ts (BenchResult).
  *
- *   npm run bench:consumer                 (starts a local broker unless KAFKA_BROKERS is set)
+ *   npm run bench:consumer                 (through benchmarks/run.ts, which provides the broker)
+ *   node benchmarks/consumer.bench.ts      (alone: starts a local broker unless KAFKA_BROKERS is set)
  *   BENCH_RECORDS=300000 BENCH_ROUNDS=5 npm run bench:consumer   (default 1 000 000 records, 3 rounds, ~1 min)
  */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { cpus, totalmem } from 'node:os'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
 import { provideKafka } from '#libs/kafka-local'
 import { encodeWire } from '../test/helpers/wire.ts'
+import { type BenchResult, type CaseResult, ratio, summarize } from './lib/stats.ts'
 
 const modes = ['raw', 'at-least-once', 'exactly-once'] as const
 type Mode = (typeof modes)[number]
@@ -25,8 +28,9 @@ export interface WorkerResult {
   maxRssMb: number
 }
 
-const records = Number(process.env['BENCH_RECORDS'] ?? 1_000_000)
-const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3)
+const smoke = process.env['BENCH_SMOKE'] === '1'
+const records = Number(process.env['BENCH_RECORDS'] ?? (smoke ? 5_000 : 1_000_000))
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 3))
 const partitions = 4
 const timeoutMs = Number(process.env['BENCH_TIMEOUT_MS'] ?? 180_000)
 
@@ -79,75 +83,54 @@ async function preProduce(brokers: readonly string[], topic: string): Promise<nu
 }
 
 const kafka = await provideKafka()
+const startedAt = new Date().toISOString()
 try {
   const topic = `bench-consumer-${Date.now().toString(36)}`
   const producedBytes = await preProduce(kafka.brokers, topic)
-  await runWorker('raw', kafka.brokers, topic) // warm-up: page cache and JIT-independent broker state
-  // Rounds interleave the modes, so a noisy neighbour on the shared machine hits all of them alike;
-  // each mode reports the round with its median throughput.
-  const samples: Record<string, WorkerResult[]> = {}
+  await runWorker('raw', kafka.brokers, topic) // warm-up, discarded: page cache, broker state
+  // Rounds interleave the modes, so a noisy neighbour on the shared machine hits all of them alike.
+  const samples = new Map<Mode, WorkerResult[]>(modes.map((mode) => [mode, []]))
   for (let round = 0; round < rounds; round++) {
-    for (const mode of modes) {
-      const result = await runWorker(mode, kafka.brokers, topic)
-      samples[mode] = [...(samples[mode] ?? []), result]
-    }
+    for (const mode of modes) samples.get(mode)!.push(await runWorker(mode, kafka.brokers, topic))
   }
-  const results: Record<
-    string,
-    WorkerResult & { recordsPerSec: number; mbPerSec: number; samplesPerSec: number[] }
-  > = {}
+  const bytesPerRecord = producedBytes / records
+  const cases = new Map<Mode, CaseResult>()
+  const all: CaseResult[] = []
   for (const mode of modes) {
-    const rated = samples[mode]!.map((result) => ({
-      ...result,
-      recordsPerSec: Math.round((result.records / result.elapsedMs) * 1_000),
-      mbPerSec: Number(
-        ((producedBytes * (result.records / records)) / 1_048_576 / (result.elapsedMs / 1_000)).toFixed(2),
-      ),
-    }))
-    rated.sort((a, b) => a.recordsPerSec - b.recordsPerSec)
-    const median = rated[Math.floor(rated.length / 2)]!
-    results[mode] = {
-      ...median,
-      maxRssMb: Math.max(...rated.map((r) => r.maxRssMb)),
-      samplesPerSec: rated.map((r) => r.recordsPerSec),
+    const runs = samples.get(mode)!
+    const perSec = {
+      name: `${mode} records/s`,
+      unit: 'records/s',
+      ...summarize(runs.map((r) => (r.records / r.elapsedMs) * 1_000)),
     }
-  }
-  const rate = (result: WorkerResult) => result.records / result.elapsedMs
-  const medianRatio = (a: Mode, b: Mode) => {
-    const ratios = samples[a]!.map((result, round) => rate(result) / rate(samples[b]![round]!)).sort(
-      (x, y) => x - y,
-    )
-    return Number(ratios[Math.floor(ratios.length / 2)]!.toFixed(3))
-  }
-  const alo = results['at-least-once']!
-  const eos = results['exactly-once']!
-  const raw = results['raw']!
-  process.stdout.write(
-    `${JSON.stringify(
+    cases.set(mode, perSec)
+    all.push(
+      perSec,
       {
-        benchmark: 'consumer',
-        records,
-        rounds,
-        partitions,
-        fetch: { maxBytesPerPartition: 4_194_304, exactlyOnceMaxBatchRecords: 50_000, concurrency: 4 },
-        avgRecordBytes: Number((producedBytes / records).toFixed(1)),
-        node: process.version,
-        results,
-        ratios: {
-          atLeastOnceVsRaw: Number((alo.recordsPerSec / raw.recordsPerSec).toFixed(3)),
-          exactlyOnceVsAtLeastOnce: Number((eos.recordsPerSec / alo.recordsPerSec).toFixed(3)),
-        },
-        // Same-round ratios: the modes of one round ran back to back, so they share the machine's load.
-        medianRoundRatios: {
-          atLeastOnceVsRaw: medianRatio('at-least-once', 'raw'),
-          exactlyOnceVsAtLeastOnce: medianRatio('exactly-once', 'at-least-once'),
-        },
-        goals: { atLeastOnceVsRaw: 0.85, exactlyOnceVsAtLeastOnce: 0.6 },
+        name: `${mode} MB/s`,
+        unit: 'MB/s',
+        ...summarize(runs.map((r) => (r.records * bytesPerRecord) / 1_048_576 / (r.elapsedMs / 1_000))),
       },
-      null,
-      2,
-    )}\n`,
-  )
+      { name: `${mode} peak RSS`, unit: 'MB', ...summarize(runs.map((r) => r.maxRssMb)) },
+      { name: `${mode} run() to first record`, unit: 'ms', ...summarize(runs.map((r) => r.startupMs)) },
+    )
+  }
+  const result: BenchResult = {
+    bench: 'consumer',
+    startedAt,
+    machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    cases: all,
+    ratios: [
+      ratio('at-least-once / raw kafkajs', cases.get('at-least-once')!, cases.get('raw')!, 0.85),
+      ratio('exactly-once / at-least-once', cases.get('exactly-once')!, cases.get('at-least-once')!, 0.6),
+    ],
+    notes: [
+      `${records} Avro records of ~${bytesPerRecord.toFixed(0)} bytes on ${partitions} partitions, ${rounds} interleaved rounds, each consumer in its own child process`,
+      'same fetch settings for all three: 4 MiB per partition, 4 partitions consumed concurrently; exactly-once commits one transaction per ≤ 50 000 records',
+      'handlers decode and count, no outputs; raw = kafkajs eachBatch with the same decode',
+    ],
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`)
 } finally {
   await kafka.stop()
 }
