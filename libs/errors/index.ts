@@ -2,6 +2,7 @@ export type { BackboneErrorClass, BackboneErrorOptions, ErrorContext } from './s
 export { BackboneError, defineError } from './src/backbone-error.ts'
 export * from './src/catalog.ts'
 export * from './src/catalog-errors.ts'
+export * from './src/consumer-errors.ts'
 export * from './src/registry-client-errors.ts'
 export * from './src/registry-errors.ts'
 export * from './src/serde-errors.ts'

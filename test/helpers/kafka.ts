@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { type Admin, Kafka, type KafkaConfig, logLevel } from 'kafkajs'
+import { waitForTopics } from '#libs/kafka'
 
 /** The brokers of the suite's cluster; `npm test` provides them (test/run.ts). */
 export function testBrokers(): string[] {
@@ -46,9 +47,14 @@ export async function createTestTopics(
 ): Promise<void> {
   const admin = await testAdmin(t, kafka)
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: topics.map((topic) => ({ numPartitions: 1, replicationFactor: 1, ...topic })),
   })
+  // kafkajs's waitForLeaders fails on KRaft's transient UNKNOWN_TOPIC_OR_PARTITION; this retries it.
+  await waitForTopics(
+    admin,
+    topics.map(({ topic }) => topic),
+  )
   t.after(() => admin.deleteTopics({ topics: topics.map(({ topic }) => topic) }).catch(() => {}))
 }
 

@@ -5,9 +5,15 @@ export interface BrokerPorts {
   readonly controller: number
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid` prints. */
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid` prints.
+ * Like Kafka's Uuid.randomUuid, never one starting with "-": kafka-storage would read it as an option.
+ */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url')
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
 
 /**

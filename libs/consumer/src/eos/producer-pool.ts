@@ -1,0 +1,93 @@
+import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs'
+import { transactionalIdFor } from '#libs/kafka'
+
+export interface PartitionProducer {
+  readonly producer: Producer
+  /**
+   * The group's committed offset read right after this producer fenced its predecessors, once:
+   * the batch that triggered the creation skips records below it. Reading it after fencing matters:
+   * an older instance's transaction is committed or aborted by then, so the offset is stable.
+   */
+  committedOnCreate: bigint | undefined
+}
+
+/**
+ * One transactional producer per assigned input partition. kafkajs has no KIP-447 (fencing by group
+ * generation), so the transactional id is derived from group, topic and partition: whoever owns the
+ * partition next creates a producer with the same id, which fences this one and aborts its open
+ * transaction.
+ */
+export class ProducerPool {
+  readonly #kafka: Kafka
+  readonly #admin: Admin
+  readonly #groupId: string
+  readonly #transactionTimeout: number
+  readonly #producers = new Map<string, Promise<PartitionProducer>>()
+
+  constructor(kafka: Kafka, admin: Admin, groupId: string, transactionTimeout: number) {
+    this.#kafka = kafka
+    this.#admin = admin
+    this.#groupId = groupId
+    this.#transactionTimeout = transactionTimeout
+  }
+
+  get(topic: string, partition: number): Promise<PartitionProducer> {
+    const key = `${topic}\u0000${partition}`
+    let entry = this.#producers.get(key)
+    if (!entry) {
+      entry = this.#create(topic, partition)
+      this.#producers.set(key, entry)
+      entry.catch(() => this.#producers.delete(key))
+    }
+    return entry
+  }
+
+  async #create(topic: string, partition: number): Promise<PartitionProducer> {
+    const producer = this.#kafka.producer({
+      transactionalId: transactionalIdFor(this.#groupId, topic, partition),
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: this.#transactionTimeout,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    })
+    await producer.connect()
+    const [offsets] = await this.#admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] })
+    const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset
+    return {
+      producer,
+      committedOnCreate: committed && BigInt(committed) >= 0n ? BigInt(committed) : undefined,
+    }
+  }
+
+  /** Closes the producer of one partition (after a failed transaction, or on revocation). */
+  async drop(topic: string, partition: number): Promise<void> {
+    const key = `${topic}\u0000${partition}`
+    const entry = this.#producers.get(key)
+    this.#producers.delete(key)
+    await entry?.then((p) => p.producer.disconnect()).catch(() => {})
+  }
+
+  /** Keeps the producers of the assigned partitions and closes the others. */
+  async retain(assignment: Readonly<Record<string, readonly number[]>>): Promise<void> {
+    const keep = new Set(
+      Object.entries(assignment).flatMap(([topic, partitions]) =>
+        partitions.map((p) => `${topic}\u0000${p}`),
+      ),
+    )
+    const gone = [...this.#producers.keys()].filter((key) => !keep.has(key))
+    await Promise.all(
+      gone.map((key) => {
+        const [topic, partition] = key.split('\u0000') as [string, string]
+        return this.drop(topic, Number(partition))
+      }),
+    )
+  }
+
+  async closeAll(): Promise<void> {
+    await this.retain({})
+  }
+
+  get size(): number {
+    return this.#producers.size
+  }
+}

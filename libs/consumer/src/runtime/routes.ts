@@ -1,0 +1,57 @@
+import { deadLetterTopicName, retryTopicName } from '#libs/kafka'
+import type { PolicyInput, ResolvedPolicy } from '../policy/types.ts'
+import { resolvePolicy } from '../policy/validate.ts'
+import type { AnySubscription, Decoder, HandlerContext } from '../types.ts'
+import { Semaphore } from './semaphore.ts'
+
+/** A subscription ready to run: its resolved policy and the group-owned topics derived from it. */
+export interface CompiledSubscription {
+  readonly index: number
+  readonly topic: string
+  readonly decode: Decoder<unknown>
+  readonly handler: (value: unknown, ctx: HandlerContext) => void | Promise<void>
+  readonly policy: ResolvedPolicy
+  /** retryTopics[i] holds tier i + 1. */
+  readonly retryTopics: readonly string[]
+  readonly deadLetterTopic: string
+  readonly semaphore: Semaphore
+}
+
+/** What a fetched topic means: the subscription it belongs to and its tier (0 = the domain topic). */
+export interface Route {
+  readonly subscription: CompiledSubscription
+  readonly tier: number
+}
+
+export function compileSubscriptions(
+  groupId: string,
+  defaults: PolicyInput | undefined,
+  subscriptions: readonly AnySubscription[],
+): { subscriptions: CompiledSubscription[]; routes: Map<string, Route> } {
+  const compiled = subscriptions.map((sub, index): CompiledSubscription => {
+    const policy = resolvePolicy(defaults, sub.policy)
+    return {
+      index,
+      topic: sub.topic,
+      decode: sub.decode,
+      handler: sub.handler as CompiledSubscription['handler'],
+      policy,
+      retryTopics: policy.retryTopicsMs.map((_, i) => retryTopicName(groupId, sub.topic, i + 1)),
+      deadLetterTopic: deadLetterTopicName(groupId, sub.topic),
+      semaphore: new Semaphore(policy.concurrency),
+    }
+  })
+  const routes = new Map<string, Route>()
+  for (const subscription of compiled) {
+    routes.set(subscription.topic, { subscription, tier: 0 })
+    subscription.retryTopics.forEach((topic, i) => {
+      routes.set(topic, { subscription, tier: i + 1 })
+    })
+  }
+  return { subscriptions: compiled, routes }
+}
+
+/** The longest tier delay of the group: the bound for due times read back from retry records. */
+export function longestDelayMs(subscription: CompiledSubscription): number {
+  return Math.max(0, ...subscription.policy.retryTopicsMs)
+}

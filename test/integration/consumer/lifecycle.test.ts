@@ -1,0 +1,74 @@
+// Proves the group's lifecycle: readiness follows membership, and a graceful stop mid-batch commits exactly what was handled.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { setTimeout as delay } from 'node:timers/promises'
+import { createConsumerGroup, subscription } from '#libs/consumer'
+import { MissingTopicError } from '#libs/errors'
+import { fastTuning, produce } from '../../helpers/consumer.ts'
+import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
+
+for (const guarantee of ['at-least-once', 'exactly-once'] as const) {
+  test(`a graceful ${guarantee} stop in the middle of a batch commits exactly the records handled`, async (t) => {
+    const kafka = testKafka()
+    const topic = uniqueName('lifecycle')
+    const groupId = uniqueName('lifecycle')
+    await createTestTopics(t, [{ topic }], kafka)
+    await produce(
+      t,
+      kafka,
+      topic,
+      Array.from({ length: 300 }, (_, i) => ({ value: String(i) })),
+    )
+    let handled = 0
+    const group = createConsumerGroup({
+      kafka,
+      groupId,
+      consumer: fastTuning,
+      defaults: { guarantee },
+      exactlyOnce: { maxBatchRecords: 1_000 },
+      subscriptions: [
+        subscription({
+          topic,
+          decode: { decode: (bytes: Buffer) => bytes },
+          handler: async () => {
+            await delay(5)
+            handled++
+          },
+        }),
+      ],
+    })
+    t.after(() => group.stop())
+    assert.equal(group.ready, false)
+    await group.start()
+    await waitFor(() => group.ready, { description: 'the member to join' })
+    await waitFor(() => handled >= 30, { description: 'some records handled' })
+    await group.stop()
+    assert.equal(group.ready, false)
+    assert.ok(handled < 300, 'the stop came mid-batch')
+    const admin = await testAdmin(t, kafka)
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] })
+    assert.equal(
+      offsets?.partitions[0]?.offset,
+      String(handled),
+      'the committed offset is right after the last handled record',
+    )
+  })
+}
+
+test('starting a group on a topic that does not exist fails with MissingTopicError and leaves nothing connected', async (t) => {
+  const group = createConsumerGroup({
+    kafka: testKafka(),
+    groupId: uniqueName('missing'),
+    consumer: fastTuning,
+    subscriptions: [
+      subscription({
+        topic: uniqueName('no-such-topic'),
+        decode: { decode: (b: Buffer) => b },
+        handler: () => {},
+      }),
+    ],
+  })
+  t.after(() => group.stop())
+  await assert.rejects(group.start(), MissingTopicError)
+  assert.equal(group.ready, false)
+})

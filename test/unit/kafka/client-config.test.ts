@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { KafkaConfigError } from '#libs/errors'
+import { KafkaEnv, kafkaConfigFromEnv } from '#libs/kafka'
+
+test('brokers and client id come from the environment', () => {
+  const config = kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:9092, b:9093', KAFKA_CLIENT_ID: 'svc' })
+  assert.deepEqual(config.brokers, ['a:9092', 'b:9093'])
+  assert.equal(config.clientId, 'svc')
+  assert.equal(config.ssl, undefined)
+  assert.equal(config.sasl, undefined)
+})
+
+test('SCRAM credentials turn TLS on unless it is switched off explicitly', () => {
+  const env = {
+    KAFKA_BROKERS: 'a:9092',
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_SASL_USERNAME: 'u',
+    KAFKA_SASL_PASSWORD: 'p',
+  }
+  const config = kafkaConfigFromEnv(env)
+  assert.deepEqual(config.sasl, { mechanism: 'scram-sha-512', username: 'u', password: 'p' })
+  assert.equal(config.ssl, true)
+  assert.equal(kafkaConfigFromEnv({ ...env, KAFKA_TLS: 'false' }).ssl, undefined)
+})
+
+test('a missing or malformed variable is named in the error', () => {
+  const cases: Array<[NodeJS.ProcessEnv, RegExp]> = [
+    [{}, /KAFKA_BROKERS/],
+    [{ KAFKA_BROKERS: 'no-port' }, /KAFKA_BROKERS has "no-port"/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_SASL_MECHANISM: 'kerberos' }, /KAFKA_SASL_MECHANISM needs to be one of/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_SASL_MECHANISM: 'plain' }, /KAFKA_SASL_USERNAME is required/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_TLS: 'maybe' }, /KAFKA_TLS needs to be true or false/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_TLS_CA_FILE: '/nonexistent/ca.pem' }, /KAFKA_TLS_CA_FILE points at/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_REQUEST_TIMEOUT_MS: '-3' }, /KAFKA_REQUEST_TIMEOUT_MS needs to be/],
+  ]
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => kafkaConfigFromEnv(env),
+      (error: unknown) => error instanceof KafkaConfigError && message.test(error.message),
+    )
+  }
+})
+
+test('every environment variable read is documented in docs/kafka.md, and nothing else is', () => {
+  const doc = readFileSync(new URL('../../../docs/kafka.md', import.meta.url), 'utf8')
+  const documented = new Set([...doc.matchAll(/^\|\s*`(KAFKA_[A-Z_]+)`/gm)].map((m) => m[1]))
+  assert.deepEqual(documented, new Set(Object.values(KafkaEnv)))
+})
