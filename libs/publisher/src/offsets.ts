@@ -15,23 +15,20 @@ export function assignOffsets(
   records: readonly PlacedRecord[],
   metadata: readonly RecordMetadata[],
 ): PublishResult[] {
-  const bases = new Map<string, bigint>()
+  const next = new Map<string, Map<number, bigint>>()
   for (const entry of metadata) {
     const base = entry.baseOffset ?? entry.offset
-    if (base !== undefined) bases.set(partitionKey(entry.topicName, entry.partition), BigInt(base))
+    if (base === undefined) continue
+    const partitions = next.get(entry.topicName) ?? new Map<number, bigint>()
+    next.set(entry.topicName, partitions)
+    partitions.set(entry.partition, BigInt(base))
   }
-  const seen = new Map<string, bigint>()
   return records.map(({ topic, partition }) => {
     if (partition === undefined) throw new Error(`no partition was chosen for a record of ${topic}`)
-    const key = partitionKey(topic, partition)
-    const base = bases.get(key)
-    if (base === undefined) throw new Error(`the broker's answer has no offset for ${topic}/${partition}`)
-    const index = seen.get(key) ?? 0n
-    seen.set(key, index + 1n)
-    return { topic, partition, offset: (base + index).toString() }
+    const partitions = next.get(topic)
+    const offset = partitions?.get(partition)
+    if (offset === undefined) throw new Error(`the broker's answer has no offset for ${topic}/${partition}`)
+    partitions!.set(partition, offset + 1n)
+    return { topic, partition, offset: offset.toString() }
   })
-}
-
-function partitionKey(topic: string, partition: number): string {
-  return `${partition}\u0000${topic}`
 }

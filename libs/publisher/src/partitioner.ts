@@ -1,22 +1,18 @@
 import { type ICustomPartitioner, type Message, Partitioners } from 'kafkajs'
 
 /**
- * kafkajs's default (Java-compatible murmur2) partitioner, recording the partition it picks for each
+ * kafkajs's default (Java-compatible murmur2) partitioner, writing the partition it picks into the
  * message so acknowledged offsets can be mapped back to records. kafkajs partitions again on every
- * retry of a batch; a recorded choice is kept while the partition exists, so a key-less record does
- * not move to another partition between attempts.
+ * retry of a batch; the default partitioner honours `message.partition`, so a key-less record keeps
+ * its partition between attempts (partitions are never removed from a topic).
  */
-export function recordingPartitioner(chosen: WeakMap<Message, number>): ICustomPartitioner {
+export function recordingPartitioner(): ICustomPartitioner {
   return () => {
     const partition = Partitioners.DefaultPartitioner()
     return (args) => {
-      const previous = chosen.get(args.message)
-      if (previous !== undefined && args.partitionMetadata.some((p) => p.partitionId === previous)) {
-        return previous
-      }
-      const next = partition(args)
-      chosen.set(args.message, next)
-      return next
+      const chosen = partition(args)
+      ;(args.message as Message).partition = chosen
+      return chosen
     }
   }
 }

@@ -68,12 +68,12 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   readonly #options: PublisherOptions<Events>
   readonly #producer: Producer
   readonly #admin: Admin
-  readonly #partitionOf = new WeakMap<Message, number>()
   readonly #accumulator: RecordAccumulator<PendingRecord>
   readonly #admission = new OrderedAdmission<PendingRecord>()
   readonly #topics: TopicDirectory
   readonly #pending = new Set<Promise<PublishResult>>()
   #connecting: Promise<void> | undefined
+  #connected = false
   #closing: Promise<void> | undefined
   #flushers = 0
   #inFlight = 0
@@ -105,7 +105,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
       // connection; kafkajs also holds a per-broker lock around each idempotent Produce request.
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
-      createPartitioner: recordingPartitioner(this.#partitionOf),
+      createPartitioner: recordingPartitioner(),
       ...(options.retry ? { retry: options.retry } : {}),
     })
     this.#producer.on(this.#producer.events.REQUEST, (event) => {
@@ -120,7 +120,9 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
 
   connect(): Promise<void> {
     this.#connecting ??= Promise.all([this.#producer.connect(), this.#admin.connect()]).then(
-      () => {},
+      () => {
+        this.#connected = true
+      },
       (error: unknown) => {
         this.#connecting = undefined
         throw error
@@ -177,6 +179,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
       while (this.#pending.size > 0) await this.flush()
       if (this.#connecting) {
         await this.#connecting.catch(() => {})
+        this.#connected = false
         await Promise.allSettled([this.#producer.disconnect(), this.#admin.disconnect()])
       }
     })()
@@ -243,10 +246,11 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
         blockTimer: undefined,
       }
       this.#admission.ready(ticket, record)
-      if (Number.isFinite(this.#limits.maxBlockMs)) {
+      this.#pump()
+      // Most publishes find room at once; only one that has to wait gets a timer.
+      if (ticket.state !== 'done' && Number.isFinite(this.#limits.maxBlockMs)) {
         record.blockTimer = setTimeout(() => this.#giveUp(ticket, record), this.#limits.maxBlockMs)
       }
-      this.#pump()
     })
   }
 
@@ -301,7 +305,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
     const now = performance.now()
     const admitted = this.#admission.pump((record) => {
       if (!this.#accumulator.hasRoomFor(record.size)) return false
-      clearTimeout(record.blockTimer)
+      if (record.blockTimer) clearTimeout(record.blockTimer)
       this.#accumulator.append(record, now)
       return true
     })
@@ -337,8 +341,9 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   async #send(batch: PendingRecord[]): Promise<void> {
     this.#inFlight += 1
     this.#counters.largestBatch = Math.max(this.#counters.largestBatch, batch.length)
+    let settle: () => void
     try {
-      await this.connect()
+      if (!this.#connected) await this.connect()
       const byTopic = new Map<string, Message[]>()
       for (const record of batch) {
         const messages = byTopic.get(record.topic)
@@ -353,21 +358,27 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       })
       const results = assignOffsets(
-        batch.map((record) => ({ topic: record.topic, partition: this.#partitionOf.get(record.message) })),
+        batch.map((record) => ({ topic: record.topic, partition: record.message.partition })),
         metadata,
       )
       this.#counters.recordsAcknowledged += batch.length
-      for (const [index, record] of batch.entries()) record.resolve(results[index]!)
+      settle = () => {
+        for (const [index, record] of batch.entries()) record.resolve(results[index]!)
+      }
     } catch (error) {
       this.#counters.recordsFailed += batch.length
-      for (const record of batch) {
-        record.reject(batchError(error, { topic: record.topic, eventType: record.eventType }))
+      settle = () => {
+        for (const record of batch) {
+          record.reject(batchError(error, { topic: record.topic, eventType: record.eventType }))
+        }
       }
-    } finally {
-      this.#accumulator.release(batch)
-      this.#inFlight -= 1
-      this.#pump()
-      this.#drain()
     }
+    this.#accumulator.release(batch)
+    this.#inFlight -= 1
+    // The next batch goes out before the callers of this one resume, so the broker is not idle
+    // while their continuations run.
+    this.#pump()
+    this.#drain()
+    settle()
   }
 }

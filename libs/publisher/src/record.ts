@@ -9,11 +9,12 @@ import type { EncodedEvent, Headers, HeaderValue, PublishOptions } from './types
 
 export const EVENT_TYPE_HEADER = 'eb-event-type'
 
-/** The kafkajs message of one event. Each publish owns a fresh object (used as a WeakMap key). */
+/** The kafkajs message of one event; the partitioner fills in `partition` when it is sent. */
 export interface OutgoingMessage {
   key: Buffer | string | null
   value: Buffer
   headers: Headers
+  partition?: number
 }
 
 /**
@@ -70,8 +71,8 @@ const HEADER_OVERHEAD = 10
 /** Upper estimate of the bytes one record takes on the wire, used for batch and buffer limits. */
 export function recordSize(message: OutgoingMessage): number {
   let size = RECORD_OVERHEAD + message.value.length + byteLength(message.key)
-  for (const [name, value] of Object.entries(message.headers)) {
-    size += HEADER_OVERHEAD + Buffer.byteLength(name) + byteLength(value)
+  for (const name in message.headers) {
+    size += HEADER_OVERHEAD + Buffer.byteLength(name) + byteLength(message.headers[name]!)
   }
   return size
 }
