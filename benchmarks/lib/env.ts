@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto'
+import { Kafka, logLevel } from 'kafkajs'
+
+export const smoke = process.env['BENCH_SMOKE'] === '1'
+
+/** The bench's broker: `npm run bench` starts one and passes it in KAFKA_BROKERS. */
+export function benchBrokers(): string[] {
+  const brokers = process.env['KAFKA_BROKERS']
+  if (!brokers) throw new Error('KAFKA_BROKERS is not set: run benchmarks through `npm run bench`')
+  return brokers.split(',')
+}
+
+export function benchKafka(): Kafka {
+  return new Kafka({ clientId: 'bench', brokers: benchBrokers(), logLevel: logLevel.NOTHING })
+}
+
+export function benchName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`
+}
+
+export async function createBenchTopic(kafka: Kafka, topic: string, numPartitions = 3): Promise<void> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions, replicationFactor: 1 }],
+    })
+  } finally {
+    await admin.disconnect()
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench [-- name ...]`: runs every benchmarks/<name>.bench.ts (or the named ones) one after
+ * another against one Kafka broker started here, collects each one's JSON result line, writes
+ * benchmarks/results/latest.json and regenerates docs/benchmarks.md from it.
+ * `BENCH_SMOKE=1` makes every benchmark run a tiny size (CI uses it so they cannot rot).
+ */
+import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+import { renderBenchmarksDoc } from './lib/render-doc.ts'
+import type { BenchResult } from './lib/stats.ts'
+
+silenceKafkajsTimeoutWarning()
+const here = new URL('.', import.meta.url).pathname
+const smoke = process.env['BENCH_SMOKE'] === '1'
+const perBenchTimeoutMs = smoke ? 5 * 60_000 : 15 * 60_000
+
+const requested = process.argv.slice(2)
+const benches = readdirSync(here)
+  .filter((file) => file.endsWith('.bench.ts'))
+  .map((file) => file.replace(/\.bench\.ts$/, ''))
+  .filter((name) => requested.length === 0 || requested.includes(name))
+  .sort()
+
+function runBench(
+  name: string,
+  env: NodeJS.ProcessEnv,
+): Promise<BenchResult | { bench: string; error: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(here, `${name}.bench.ts`)], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), perBenchTimeoutMs)
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      const last = stdout.trim().split('\n').at(-1)
+      try {
+        if (code === 0 && last) return resolve(JSON.parse(last) as BenchResult)
+      } catch {
+        // fall through
+      }
+      resolve({ bench: name, error: `exited ${signal ?? code}` })
+    })
+  })
+}
+
+const kafka = await provideKafka()
+process.stderr.write(
+  `[bench] Kafka (${kafka.source}) at ${kafka.brokers.join(',')}${smoke ? ' (smoke)' : ''}\n`,
+)
+const env = {
+  ...process.env,
+  KAFKA_BROKERS: kafka.brokers.join(','),
+  NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`.trim(),
+}
+const results = []
+try {
+  for (const name of benches) {
+    const started = Date.now()
+    process.stderr.write(`[bench] ${name}...\n`)
+    const result = await runBench(name, env)
+    process.stderr.write(`[bench] ${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`)
+    results.push(result)
+  }
+} finally {
+  await kafka.stop()
+}
+
+const failed = results.filter((result) => 'error' in result)
+const output = { generatedAt: new Date().toISOString(), smoke, results }
+process.stdout.write(`${JSON.stringify(output)}\n`)
+if (!smoke && requested.length === 0) {
+  await writeFile(join(here, 'results', 'latest.json'), `${JSON.stringify(output, null, 2)}\n`)
+  await writeFile(join(here, '..', 'docs', 'benchmarks.md'), renderBenchmarksDoc(output))
+}
+for (const failure of failed)
+  process.stderr.write(`[bench] ${failure.bench} FAILED: ${'error' in failure ? failure.error : ''}\n`)
+process.exit(failed.length > 0 ? 1 : 0)
