@@ -4,13 +4,13 @@ import { test } from 'node:test'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { type BackboneError, BufferFullError } from '#libs/errors'
 import { EVENT_TYPE_HEADER, type PublishResult, parseTraceparent, TRACEPARENT_HEADER } from '#libs/publisher'
-import { createTestTopics, uniqueName } from '../../helpers/kafka.ts'
-import { at, jsonEncoder, readBack, testPublisher } from './helpers.ts'
+import { uniqueName } from '../../helpers/kafka.ts'
+import { at, createTopics, jsonEncoder, readBack, testPublisher } from './helpers.ts'
 
 test('a publish resolves with the partition and offset where the record is stored, with its key, value and headers', async (t) => {
   const orders = uniqueName('pub-orders')
   const shipments = uniqueName('pub-shipments')
-  await createTestTopics(t, [
+  await createTopics(t, [
     { topic: orders, numPartitions: 3 },
     { topic: shipments, numPartitions: 1 },
   ])
@@ -58,7 +58,7 @@ test('a publish resolves with the partition and offset where the record is store
 
 test('concurrent publishes are coalesced into fewer produce requests than events', async (t) => {
   const topic = uniqueName('pub-coalesce')
-  await createTestTopics(t, [{ topic, numPartitions: 2 }])
+  await createTopics(t, [{ topic, numPartitions: 2 }])
   const publisher = testPublisher(t, { encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }) })
   await publisher.connect()
 
@@ -79,7 +79,7 @@ test('concurrent publishes are coalesced into fewer produce requests than events
 
 test('events with the same key get increasing offsets in publish order even when encoding finishes out of order', async (t) => {
   const topic = uniqueName('pub-order')
-  await createTestTopics(t, [{ topic, numPartitions: 3 }])
+  await createTopics(t, [{ topic, numPartitions: 3 }])
   // Every third encoding yields a few turns of the event loop, so later events finish encoding first.
   const encoder = jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }, async (_type, event) => {
     const n = Number((event as { orderId: string }).orderId.slice(1))
@@ -109,7 +109,7 @@ test('events with the same key get increasing offsets in publish order even when
 
 test('with a tiny buffer every concurrent publish still succeeds and buffered memory never exceeds the bound', async (t) => {
   const topic = uniqueName('pub-backpressure')
-  await createTestTopics(t, [{ topic, numPartitions: 2 }])
+  await createTopics(t, [{ topic, numPartitions: 2 }])
   const publisher = testPublisher(t, {
     encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }),
     maxBufferedRecords: 10,
@@ -139,7 +139,7 @@ test('with a tiny buffer every concurrent publish still succeeds and buffered me
 
 test('a publish that finds no room within maxBlockMs rejects with BufferFullError while the buffered one is still published', async (t) => {
   const topic = uniqueName('pub-block')
-  await createTestTopics(t, [{ topic }])
+  await createTopics(t, [{ topic }])
   const publisher = testPublisher(t, {
     encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }),
     maxBufferedRecords: 1,

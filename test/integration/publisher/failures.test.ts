@@ -11,8 +11,8 @@ import {
   UnknownTopicError,
 } from '#libs/errors'
 import { TRACEPARENT_HEADER } from '#libs/publisher'
-import { createTestTopics, testAdmin, uniqueName } from '../../helpers/kafka.ts'
-import { at, jsonEncoder, readBack, testPublisher } from './helpers.ts'
+import { testAdmin, uniqueName } from '../../helpers/kafka.ts'
+import { at, createTopics, jsonEncoder, readBack, testPublisher } from './helpers.ts'
 
 async function storedCount(t: Parameters<typeof testAdmin>[0], topic: string): Promise<number> {
   const admin = await testAdmin(t)
@@ -23,7 +23,7 @@ async function storedCount(t: Parameters<typeof testAdmin>[0], topic: string): P
 test('a publish to a topic that does not exist rejects with UnknownTopicError naming the topic, and others still publish', async (t) => {
   const topic = uniqueName('pub-exists')
   const missing = uniqueName('pub-missing')
-  await createTestTopics(t, [{ topic }])
+  await createTopics(t, [{ topic }])
   const publisher = testPublisher(t, { encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: missing }) })
 
   const [placed, shipped] = await Promise.allSettled([
@@ -44,7 +44,7 @@ test('a publish to a topic that does not exist rejects with UnknownTopicError na
 
 test('an encoder error rejects only that publish and nothing of it is sent', async (t) => {
   const topic = uniqueName('pub-encode')
-  await createTestTopics(t, [{ topic }])
+  await createTopics(t, [{ topic }])
   const encoder = jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }, (_type, event) => {
     if ((event as { orderId: string }).orderId === 'bad') throw new TypeError('customer is not a string')
   })
@@ -73,7 +73,7 @@ test('an encoder error rejects only that publish and nothing of it is sent', asy
 
 test('a batch the broker refuses rejects every publish in it with a non-retriable PublishRejectedError', async (t) => {
   const topic = uniqueName('pub-refused')
-  await createTestTopics(t, [{ topic, configEntries: [{ name: 'max.message.bytes', value: '1024' }] }])
+  await createTopics(t, [{ topic, configEntries: [{ name: 'max.message.bytes', value: '1024' }] }])
   const publisher = testPublisher(t, { encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }) })
   await publisher.connect()
 
@@ -101,7 +101,7 @@ test('a batch the broker refuses rejects every publish in it with a non-retriabl
 
 test('after close() a publish rejects with PublisherClosedError, and close() first publishes what was accepted', async (t) => {
   const topic = uniqueName('pub-close')
-  await createTestTopics(t, [{ topic }])
+  await createTopics(t, [{ topic }])
   const publisher = testPublisher(t, {
     encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }),
     lingerMs: 60_000,
@@ -127,7 +127,7 @@ test('after close() a publish rejects with PublisherClosedError, and close() fir
 
 test('the traceparent comes from the option, else the active context, and an invalid one rejects the publish', async (t) => {
   const topic = uniqueName('pub-trace')
-  await createTestTopics(t, [{ topic }])
+  await createTopics(t, [{ topic }])
   const active = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
   const publisher = testPublisher(t, {
     encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }),
@@ -153,7 +153,7 @@ test('the traceparent comes from the option, else the active context, and an inv
 
 test('an event larger than one batch may hold rejects with RecordTooLargeError before anything is sent', async (t) => {
   const topic = uniqueName('pub-too-large')
-  await createTestTopics(t, [{ topic }])
+  await createTopics(t, [{ topic }])
   const publisher = testPublisher(t, {
     encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }),
     maxBatchBytes: 1000,

@@ -1,7 +1,7 @@
 import type { TestContext } from 'node:test'
 import type { Kafka } from 'kafkajs'
 import { createPublisher, type EncodedEvent, type Publisher, type PublisherOptions } from '#libs/publisher'
-import { testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
+import { testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 
 export interface OrderPlaced {
   orderId: string
@@ -75,4 +75,36 @@ export function at(records: readonly StoredRecord[], partition: number, offset: 
   const found = records.find((record) => record.partition === partition && record.offset === offset)
   if (!found) throw new Error(`no stored record at ${partition}/${offset}`)
   return found
+}
+
+/**
+ * Like createTestTopics, but waits for the topics by polling metadata. kafkajs's createTopics with
+ * waitForLeaders only retries LEADER_NOT_AVAILABLE, and a loaded KRaft broker sometimes still
+ * answers UNKNOWN_TOPIC_OR_PARTITION right after creating a topic, failing the test at setup.
+ */
+export async function createTopics(
+  t: TestContext,
+  topics: ReadonlyArray<{
+    topic: string
+    numPartitions?: number
+    configEntries?: { name: string; value: string }[]
+  }>,
+): Promise<void> {
+  const admin = await testAdmin(t)
+  const names = topics.map(({ topic }) => topic)
+  await admin.createTopics({
+    waitForLeaders: false,
+    topics: topics.map((topic) => ({ numPartitions: 1, replicationFactor: 1, ...topic })),
+  })
+  t.after(() => admin.deleteTopics({ topics: names }).catch(() => {}))
+  await waitFor(
+    async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics: names }).catch(() => undefined)
+      return topics.every(({ topic, numPartitions = 1 }) => {
+        const partitions = metadata?.topics.find((entry) => entry.name === topic)?.partitions ?? []
+        return partitions.length === numPartitions && partitions.every((partition) => partition.leader >= 0)
+      })
+    },
+    { description: `topics ${names.join(', ')} with leaders` },
+  )
 }
