@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { type Admin, Kafka, logLevel as KafkaLogLevel, type Message, type Producer } from 'kafkajs'
+import { type Admin, Kafka, logLevel as KafkaLogLevel, type Message } from 'kafkajs'
 import {
   BackboneError,
   BufferFullError,
@@ -15,6 +15,7 @@ import { batchError } from './kafka-errors.ts'
 import { assignOffsets } from './offsets.ts'
 import { PUBLISHER_DEFAULTS, type ResolvedLimits, resolveLimits, validateOptions } from './options.ts'
 import { recordingPartitioner } from './partitioner.ts'
+import { ProducerSlots } from './producer-slots.ts'
 import { buildMessage, chooseTraceparent, type OutgoingMessage, recordSize } from './record.ts'
 import { TopicDirectory } from './topic-directory.ts'
 import type {
@@ -66,14 +67,13 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   readonly #encoder: EventEncoder<Events>
   readonly #limits: ResolvedLimits
   readonly #options: PublisherOptions<Events>
-  readonly #producer: Producer
+  readonly #producers: ProducerSlots
   readonly #admin: Admin
   readonly #accumulator: RecordAccumulator<PendingRecord>
   readonly #admission = new OrderedAdmission<PendingRecord>()
   readonly #topics: TopicDirectory
   readonly #pending = new Set<Promise<PublishResult>>()
-  #connecting: Promise<void> | undefined
-  #connected = false
+  #adminConnecting: Promise<void> | undefined
   #closing: Promise<void> | undefined
   #flushers = 0
   #inFlight = 0
@@ -99,36 +99,41 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
         brokers: [...(options.brokers ?? [])],
         logLevel: options.logLevel ?? KafkaLogLevel.ERROR,
       })
-    this.#producer = kafka.producer({
-      idempotent: true,
-      // Kafka keeps an idempotent producer's order with up to 5 unacknowledged requests per
-      // connection; kafkajs also holds a per-broker lock around each idempotent Produce request.
-      maxInFlightRequests: 5,
-      allowAutoTopicCreation: false,
-      createPartitioner: recordingPartitioner(),
-      ...(options.retry ? { retry: options.retry } : {}),
-    })
-    this.#producer.on(this.#producer.events.REQUEST, (event) => {
-      if (event.payload.apiName === 'Produce') this.#counters.produceRequests += 1
+    this.#producers = new ProducerSlots(() => {
+      const producer = kafka.producer({
+        idempotent: true,
+        // Kafka keeps an idempotent producer's order with up to 5 unacknowledged requests per
+        // connection; kafkajs also holds a per-broker lock around each idempotent Produce request.
+        maxInFlightRequests: 5,
+        allowAutoTopicCreation: false,
+        createPartitioner: recordingPartitioner(),
+        ...(options.retry ? { retry: options.retry } : {}),
+      })
+      producer.on(producer.events.REQUEST, (event) => {
+        if (event.payload.apiName === 'Produce') this.#counters.produceRequests += 1
+      })
+      return producer
     })
     this.#admin = kafka.admin()
     this.#topics = new TopicDirectory(async () => {
-      await this.connect()
+      await this.#connectAdmin()
       return this.#admin.listTopics()
     })
   }
 
-  connect(): Promise<void> {
-    this.#connecting ??= Promise.all([this.#producer.connect(), this.#admin.connect()]).then(
-      () => {
-        this.#connected = true
-      },
+  async connect(): Promise<void> {
+    await Promise.all([this.#producers.connect(), this.#connectAdmin()])
+  }
+
+  #connectAdmin(): Promise<void> {
+    this.#adminConnecting ??= this.#admin.connect().then(
+      () => {},
       (error: unknown) => {
-        this.#connecting = undefined
+        this.#adminConnecting = undefined
         throw error
       },
     )
-    return this.#connecting
+    return this.#adminConnecting
   }
 
   publish<K extends keyof Events & string>(
@@ -177,11 +182,8 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   close(): Promise<void> {
     this.#closing ??= (async () => {
       while (this.#pending.size > 0) await this.flush()
-      if (this.#connecting) {
-        await this.#connecting.catch(() => {})
-        this.#connected = false
-        await Promise.allSettled([this.#producer.disconnect(), this.#admin.disconnect()])
-      }
+      const admin = this.#adminConnecting?.then(() => this.#admin.disconnect())
+      await Promise.allSettled([this.#producers.close(), admin])
     })()
     return this.#closing
   }
@@ -200,6 +202,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
       recordsAcknowledged: this.#counters.recordsAcknowledged,
       recordsFailed: this.#counters.recordsFailed,
       largestBatchRecords: this.#counters.largestBatch,
+      producerReplacements: this.#producers.replacements,
     }
   }
 
@@ -341,9 +344,11 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   async #send(batch: PendingRecord[]): Promise<void> {
     this.#inFlight += 1
     this.#counters.largestBatch = Math.max(this.#counters.largestBatch, batch.length)
+    const slot = this.#producers.acquire()
+    let failed = false
     let settle: () => void
     try {
-      if (!this.#connected) await this.connect()
+      if (!slot.connected) await this.#producers.connect(slot)
       const byTopic = new Map<string, Message[]>()
       for (const record of batch) {
         const messages = byTopic.get(record.topic)
@@ -351,7 +356,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
         else byTopic.set(record.topic, [record.message])
       }
       this.#counters.batchesSent += 1
-      const metadata = await this.#producer.sendBatch({
+      const metadata = await slot.producer.sendBatch({
         acks: -1,
         timeout: this.#limits.ackTimeoutMs,
         ...(this.#options.compression === undefined ? {} : { compression: this.#options.compression }),
@@ -366,6 +371,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
         for (const [index, record] of batch.entries()) record.resolve(results[index]!)
       }
     } catch (error) {
+      failed = true
       this.#counters.recordsFailed += batch.length
       settle = () => {
         for (const record of batch) {
@@ -373,6 +379,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
         }
       }
     }
+    this.#producers.release(slot, failed)
     this.#accumulator.release(batch)
     this.#inFlight -= 1
     // The next batch goes out before the callers of this one resume, so the broker is not idle

@@ -58,6 +58,8 @@ export interface PublisherStats {
   readonly recordsAcknowledged: number
   readonly recordsFailed: number
   readonly largestBatchRecords: number
+  /** Producers replaced after a failed batch (each gets a fresh producer id; see producer-slots.ts). */
+  readonly producerReplacements: number
 }
 
 export interface PublisherOptions<Events extends Record<string, unknown>> {

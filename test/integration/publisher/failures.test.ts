@@ -96,7 +96,8 @@ test('a batch the broker refuses rejects every publish in it with a non-retriabl
   assert.equal(await storedCount(t, topic), 0)
 
   const after = await publisher.publish('OrderPlaced', { orderId: 'small-3', customer: 'c1' })
-  assert.equal(after.offset, '0', 'the producer keeps working after a refused batch')
+  assert.equal(after.offset, '0', 'publishing goes on after a refused batch')
+  assert.equal(publisher.stats().producerReplacements, 1, 'a fresh producer id after the failure')
 })
 
 test('after close() a publish rejects with PublisherClosedError, and close() first publishes what was accepted', async (t) => {
