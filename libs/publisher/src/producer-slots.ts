@@ -1,4 +1,27 @@
-import type { Producer } from 'kafkajs'
+import type { Kafka, Producer, RetryOptions } from 'kafkajs'
+import { recordingPartitioner } from './partitioner.ts'
+
+/** The publisher's producer: idempotent, never creating topics, counting its Produce requests. */
+export function idempotentProducer(
+  kafka: Kafka,
+  retry: RetryOptions | undefined,
+  onProduceRequest: () => void,
+): Producer {
+  const producer = kafka.producer({
+    idempotent: true,
+    // Kafka keeps an idempotent producer's order with up to 5 unacknowledged requests per
+    // connection; kafkajs has no limit by default and holds a per-broker lock around each
+    // idempotent Produce request.
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    createPartitioner: recordingPartitioner(),
+    ...(retry ? { retry } : {}),
+  })
+  producer.on(producer.events.REQUEST, (event) => {
+    if (event.payload.apiName === 'Produce') onProduceRequest()
+  })
+  return producer
+}
 
 /**
  * The idempotent producer behind the publisher, replaced after a failed batch.

@@ -14,9 +14,9 @@ import { OrderedAdmission, type Ticket } from './admission.ts'
 import { batchError } from './kafka-errors.ts'
 import { assignOffsets } from './offsets.ts'
 import { PUBLISHER_DEFAULTS, type ResolvedLimits, resolveLimits, validateOptions } from './options.ts'
-import { recordingPartitioner } from './partitioner.ts'
-import { ProducerSlots } from './producer-slots.ts'
+import { idempotentProducer, ProducerSlots } from './producer-slots.ts'
 import { buildMessage, chooseTraceparent, type OutgoingMessage, recordSize } from './record.ts'
+import { SettlementTracker } from './settlement.ts'
 import { TopicDirectory } from './topic-directory.ts'
 import type {
   EncodedEvent,
@@ -48,6 +48,7 @@ export interface Publisher<Events extends Record<string, unknown>> {
 }
 
 interface PendingRecord {
+  readonly id: number
   readonly eventType: string
   readonly topic: string
   readonly message: OutgoingMessage
@@ -55,6 +56,14 @@ interface PendingRecord {
   readonly resolve: (result: PublishResult) => void
   readonly reject: (error: Error) => void
   blockTimer: NodeJS.Timeout | undefined
+}
+
+function encodeError(eventType: string, error: unknown): Error {
+  if (error instanceof BackboneError) return error
+  return new EventEncodeError(`could not encode ${eventType}: ${(error as Error)?.message ?? error}`, {
+    cause: error,
+    context: { eventType },
+  })
 }
 
 export function createPublisher<Events extends Record<string, unknown>>(
@@ -72,10 +81,9 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   readonly #accumulator: RecordAccumulator<PendingRecord>
   readonly #admission = new OrderedAdmission<PendingRecord>()
   readonly #topics: TopicDirectory
-  readonly #pending = new Set<Promise<PublishResult>>()
+  readonly #settlement = new SettlementTracker()
   #adminConnecting: Promise<void> | undefined
   #closing: Promise<void> | undefined
-  #flushers = 0
   #inFlight = 0
   #lingerTimer: NodeJS.Timeout | undefined
   #counters = {
@@ -99,21 +107,11 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
         brokers: [...(options.brokers ?? [])],
         logLevel: options.logLevel ?? KafkaLogLevel.ERROR,
       })
-    this.#producers = new ProducerSlots(() => {
-      const producer = kafka.producer({
-        idempotent: true,
-        // Kafka keeps an idempotent producer's order with up to 5 unacknowledged requests per
-        // connection; kafkajs also holds a per-broker lock around each idempotent Produce request.
-        maxInFlightRequests: 5,
-        allowAutoTopicCreation: false,
-        createPartitioner: recordingPartitioner(),
-        ...(options.retry ? { retry: options.retry } : {}),
-      })
-      producer.on(producer.events.REQUEST, (event) => {
-        if (event.payload.apiName === 'Produce') this.#counters.produceRequests += 1
-      })
-      return producer
-    })
+    this.#producers = new ProducerSlots(() =>
+      idempotentProducer(kafka, options.retry, () => {
+        this.#counters.produceRequests += 1
+      }),
+    )
     this.#admin = kafka.admin()
     this.#topics = new TopicDirectory(async () => {
       await this.#connectAdmin()
@@ -149,11 +147,47 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
       )
     }
     const ticket = this.#admission.open()
-    const publication = this.#publish(ticket, eventType, event, options)
-    this.#pending.add(publication)
-    const forget = () => this.#pending.delete(publication)
-    publication.then(forget, forget)
-    return publication
+    const id = this.#settlement.open()
+    // Callbacks rather than async functions: this runs once per event, and every async hop costs.
+    return new Promise<PublishResult>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        this.#admission.cancel(ticket)
+        this.#settlement.settle(id)
+        reject(error)
+        this.#pump()
+      }
+      let traceparent: string
+      let encoding: Promise<EncodedEvent>
+      try {
+        traceparent = chooseTraceparent(options, this.#options.activeTraceparent)
+        encoding = this.#encoder.encode(eventType, event)
+      } catch (error) {
+        fail(encodeError(eventType, error))
+        return
+      }
+      Promise.resolve(encoding).then(
+        (encoded) => {
+          try {
+            const record = this.#record(id, eventType, encoded, options, traceparent, resolve, reject)
+            if (this.#topics.isKnown(record.topic)) this.#enqueue(ticket, record)
+            else {
+              this.#topicExists(record.topic, eventType).then((exists) => {
+                if (exists) return this.#enqueue(ticket, record)
+                fail(
+                  new UnknownTopicError(
+                    `topic "${record.topic}" of ${eventType} does not exist; create it first (topics are never auto-created)`,
+                    { context: { topic: record.topic, eventType } },
+                  ),
+                )
+              }, fail)
+            }
+          } catch (error) {
+            fail(error)
+          }
+        },
+        (error: unknown) => fail(encodeError(eventType, error)),
+      )
+    })
   }
 
   async publishMany(entries: ReadonlyArray<PublishEntry<Events>>): Promise<PublishOutcome[]> {
@@ -168,20 +202,14 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   }
 
   async flush(): Promise<void> {
-    if (this.#pending.size === 0) return
-    const pending = [...this.#pending]
-    this.#flushers += 1
-    try {
-      this.#drain()
-      await Promise.allSettled(pending)
-    } finally {
-      this.#flushers -= 1
-    }
+    const settled = this.#settlement.whenSettled()
+    this.#drain()
+    await settled
   }
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      while (this.#pending.size > 0) await this.flush()
+      await this.flush()
       const admin = this.#adminConnecting?.then(() => this.#admin.disconnect())
       await Promise.allSettled([this.#producers.close(), admin])
     })()
@@ -206,68 +234,16 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
     }
   }
 
-  async #publish<K extends keyof Events & string>(
-    ticket: Ticket<PendingRecord>,
-    eventType: K,
-    event: Events[K],
+  /** The record of an encoded event, checked; throws what the publish should reject with. */
+  #record(
+    id: number,
+    eventType: string,
+    encoded: EncodedEvent,
     options: PublishOptions | undefined,
-  ): Promise<PublishResult> {
-    let message: OutgoingMessage
-    let topic: string
-    let size: number
-    try {
-      const traceparent = chooseTraceparent(options, this.#options.activeTraceparent)
-      const encoded = await this.#encode(eventType, event)
-      topic = encoded.topic
-      message = buildMessage(eventType, encoded, options, traceparent)
-      size = recordSize(message)
-      if (size > this.#limits.maxBatchBytes || size > this.#limits.maxBufferedBytes) {
-        throw new RecordTooLargeError(
-          `${eventType} encodes to about ${size} bytes, more than maxBatchBytes ${this.#limits.maxBatchBytes} or maxBufferedBytes ${this.#limits.maxBufferedBytes}`,
-          { context: { topic, eventType, size } },
-        )
-      }
-      if (!this.#topics.isKnown(topic) && !(await this.#topicExists(topic, eventType))) {
-        throw new UnknownTopicError(
-          `topic "${topic}" of ${eventType} does not exist; create it first (topics are never auto-created)`,
-          { context: { topic, eventType } },
-        )
-      }
-    } catch (error) {
-      this.#admission.cancel(ticket)
-      this.#pump()
-      throw error
-    }
-    return new Promise<PublishResult>((resolve, reject) => {
-      const record: PendingRecord = {
-        eventType,
-        topic,
-        message,
-        size,
-        resolve,
-        reject,
-        blockTimer: undefined,
-      }
-      this.#admission.ready(ticket, record)
-      this.#pump()
-      // Most publishes find room at once; only one that has to wait gets a timer.
-      if (ticket.state !== 'done' && Number.isFinite(this.#limits.maxBlockMs)) {
-        record.blockTimer = setTimeout(() => this.#giveUp(ticket, record), this.#limits.maxBlockMs)
-      }
-    })
-  }
-
-  async #encode(eventType: string, event: Events[keyof Events & string]): Promise<EncodedEvent> {
-    let encoded: EncodedEvent
-    try {
-      encoded = await this.#encoder.encode(eventType, event)
-    } catch (error) {
-      if (error instanceof BackboneError) throw error
-      throw new EventEncodeError(`could not encode ${eventType}: ${(error as Error)?.message ?? error}`, {
-        cause: error,
-        context: { eventType },
-      })
-    }
+    traceparent: string,
+    resolve: (result: PublishResult) => void,
+    reject: (error: Error) => void,
+  ): PendingRecord {
     if (
       !encoded ||
       typeof encoded.topic !== 'string' ||
@@ -278,7 +254,24 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
         context: { eventType },
       })
     }
-    return encoded
+    const message = buildMessage(eventType, encoded, options, traceparent)
+    const size = recordSize(message)
+    if (size > this.#limits.maxBatchBytes || size > this.#limits.maxBufferedBytes) {
+      throw new RecordTooLargeError(
+        `${eventType} encodes to about ${size} bytes, more than maxBatchBytes ${this.#limits.maxBatchBytes} or maxBufferedBytes ${this.#limits.maxBufferedBytes}`,
+        { context: { topic: encoded.topic, eventType, size } },
+      )
+    }
+    return { id, eventType, topic: encoded.topic, message, size, resolve, reject, blockTimer: undefined }
+  }
+
+  #enqueue(ticket: Ticket<PendingRecord>, record: PendingRecord): void {
+    this.#admission.ready(ticket, record)
+    this.#pump()
+    // Most publishes find room at once; only one that has to wait gets a timer.
+    if (ticket.state !== 'done' && Number.isFinite(this.#limits.maxBlockMs)) {
+      record.blockTimer = setTimeout(() => this.#giveUp(ticket, record), this.#limits.maxBlockMs)
+    }
   }
 
   async #topicExists(topic: string, eventType: string): Promise<boolean> {
@@ -294,6 +287,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
 
   #giveUp(ticket: Ticket<PendingRecord>, record: PendingRecord): void {
     if (!this.#admission.cancel(ticket)) return
+    this.#settlement.settle(record.id)
     record.reject(
       new BufferFullError(
         `${record.eventType} waited ${this.#limits.maxBlockMs} ms for room in the publish buffer (maxBlockMs)`,
@@ -318,7 +312,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   /** Starts every batch that is ready, as far as the in-flight limit allows; arms the linger timer. */
   #drain(): void {
     const now = performance.now()
-    const force = this.#flushers > 0 || this.#closing !== undefined
+    const force = this.#settlement.awaited || this.#closing !== undefined
     while (
       this.#inFlight < this.#limits.maxInFlightBatches &&
       this.#accumulator.isReady(now, this.#limits.lingerMs, force)
@@ -368,13 +362,17 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
       )
       this.#counters.recordsAcknowledged += batch.length
       settle = () => {
-        for (const [index, record] of batch.entries()) record.resolve(results[index]!)
+        for (const [index, record] of batch.entries()) {
+          this.#settlement.settle(record.id)
+          record.resolve(results[index]!)
+        }
       }
     } catch (error) {
       failed = true
       this.#counters.recordsFailed += batch.length
       settle = () => {
         for (const record of batch) {
+          this.#settlement.settle(record.id)
           record.reject(batchError(error, { topic: record.topic, eventType: record.eventType }))
         }
       }
