@@ -6,7 +6,6 @@
  * Every case sends the same pre-encoded events (Confluent wire format prefix plus a 200-400 byte
  * body, a key, the two backbone headers) to the same topic with an idempotent producer, acks=-1:
  *   publisher            createPublisher, `window` publishes outstanding, maxBatchRecords = batch
- *   publisher, 5 batches the same with maxInFlightBatches 5
  *   kafkajs batched      `concurrency` concurrent send() calls of `batch` messages each: the same
  *                        batch size and the same records outstanding as the publisher
  *   kafkajs naive        `window` concurrent send() calls of one message each (one publish, one send)
@@ -73,12 +72,11 @@ async function measure(count: number, body: () => Promise<void>): Promise<Run> {
   return { msgsPerSec: (count * 1000) / ms, cpuMicrosPerMsg: (used.user + used.system) / count }
 }
 
-async function publisherCase(kafka: Kafka, events: EncodedEvent[], maxInFlightBatches: number): Promise<Run> {
+async function publisherCase(kafka: Kafka, events: EncodedEvent[]): Promise<Run> {
   const publisher = createPublisher<Events>({
     kafka,
     encoder: { encode: async (_type, { index }) => events[index]! },
     maxBatchRecords: BATCH,
-    maxInFlightBatches,
   })
   await publisher.publish('BenchEvent', { index: 0 })
   const run = await measure(events.length, () =>
@@ -147,8 +145,7 @@ try {
   const events = makeEvents(topic, EVENTS)
 
   const cases = {
-    publisher: (sample = events) => publisherCase(kafka, sample, 1),
-    publisher5: (sample = events) => publisherCase(kafka, sample, 5),
+    publisher: (sample = events) => publisherCase(kafka, sample),
     batched: (sample = events) => rawBatchedCase(kafka, topic, sample),
     naive: (sample = events) => rawNaiveCase(kafka, topic, sample),
   }
@@ -178,18 +175,16 @@ try {
       'µs CPU/msg',
       runs[name].map((r) => r.cpuMicrosPerMsg),
     )
-  const publisher = rate('publisher', `publisher (batch ≤ ${BATCH}, 1 batch in flight)`)
-  const publisher5 = rate('publisher5', `publisher (batch ≤ ${BATCH}, 5 batches in flight)`)
+  const publisher = rate('publisher', `publisher (batch ≤ ${BATCH})`)
   const batched = rate('batched', `raw kafkajs send, ${BATCH}/send, ${CONCURRENCY} concurrent`)
   const naive = rate('naive', `raw kafkajs send, 1/send, ${WINDOW} concurrent`)
   const publisherCpu = cpu('publisher', 'publisher client CPU')
   const batchedCpu = cpu('batched', 'raw kafkajs batched client CPU')
   emitResult({
     bench: 'publisher',
-    cases: [publisher, publisher5, batched, naive, publisherCpu, batchedCpu],
+    cases: [publisher, batched, naive, publisherCpu, batchedCpu],
     ratios: [
       ratio('publisher / raw kafkajs batched', publisher, batched, 0.7),
-      ratio('publisher 5 in flight / raw kafkajs batched', publisher5, batched),
       ratio('publisher / raw kafkajs one-per-send', publisher, naive),
       ratio('raw batched CPU / publisher CPU per msg', batchedCpu, publisherCpu),
     ],

@@ -10,7 +10,6 @@ export const PUBLISHER_DEFAULTS = {
   maxBufferedRecords: 20_000,
   maxBufferedBytes: 32 * 1024 * 1024,
   maxBlockMs: 60_000,
-  maxInFlightBatches: 1,
   ackTimeoutMs: 30_000,
 } as const
 
@@ -21,7 +20,6 @@ export interface ResolvedLimits {
   readonly maxBufferedRecords: number
   readonly maxBufferedBytes: number
   readonly maxBlockMs: number
-  readonly maxInFlightBatches: number
   readonly ackTimeoutMs: number
 }
 
@@ -34,8 +32,6 @@ const RULES: Record<keyof ResolvedLimits, Rule> = {
   maxBufferedRecords: { min: 1, integer: true },
   maxBufferedBytes: { min: 1, integer: true },
   maxBlockMs: { min: 0, integer: false, infinite: true },
-  // Kafka keeps idempotent ordering for at most 5 unacknowledged requests per partition.
-  maxInFlightBatches: { min: 1, max: 5, integer: true },
   ackTimeoutMs: { min: 1, integer: true },
 }
 

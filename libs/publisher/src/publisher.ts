@@ -84,6 +84,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   readonly #settlement = new SettlementTracker()
   #adminConnecting: Promise<void> | undefined
   #closing: Promise<void> | undefined
+  // One batch in flight at a time: see docs/publisher.md, "Why one batch in flight".
   #inFlight = 0
   #lingerTimer: NodeJS.Timeout | undefined
   #counters = {
@@ -309,22 +310,17 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
     if (admitted > 0) this.#drain()
   }
 
-  /** Starts every batch that is ready, as far as the in-flight limit allows; arms the linger timer. */
+  /** Sends the next batch when none is in flight and one is ready; else arms the linger timer. */
   #drain(): void {
+    if (this.#inFlight > 0) return
     const now = performance.now()
     const force = this.#settlement.awaited || this.#closing !== undefined
-    while (
-      this.#inFlight < this.#limits.maxInFlightBatches &&
-      this.#accumulator.isReady(now, this.#limits.lingerMs, force)
-    ) {
+    if (this.#accumulator.isReady(now, this.#limits.lingerMs, force)) {
       void this.#send(this.#accumulator.drain())
+      return
     }
     const readyAt = this.#accumulator.readyAt(this.#limits.lingerMs)
-    if (
-      readyAt !== undefined &&
-      this.#lingerTimer === undefined &&
-      this.#inFlight < this.#limits.maxInFlightBatches
-    ) {
+    if (readyAt !== undefined && this.#lingerTimer === undefined) {
       this.#lingerTimer = setTimeout(
         () => {
           this.#lingerTimer = undefined

@@ -77,8 +77,6 @@ export interface PublisherOptions<Events extends Record<string, unknown>> {
   readonly maxBufferedBytes?: number
   /** How long a publish may wait for room in a full buffer before it rejects (Infinity: forever). */
   readonly maxBlockMs?: number
-  /** Concurrent `sendBatch` calls. Above 1, a retried batch may land after a later one. */
-  readonly maxInFlightBatches?: number
   /** kafkajs produce request timeout. */
   readonly ackTimeoutMs?: number
   readonly compression?: CompressionTypes

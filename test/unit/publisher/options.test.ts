@@ -10,7 +10,7 @@ const encoder = { encode: async () => ({ topic: 't', key: null, value: Buffer.al
 test('defaults apply where the caller gives nothing', () => {
   const limits = resolveLimits({ encoder, brokers: ['b:9092'] })
   assert.equal(limits.lingerMs, PUBLISHER_DEFAULTS.lingerMs)
-  assert.equal(limits.maxInFlightBatches, 1)
+  assert.equal(limits.maxBlockMs, 60_000)
   assert.equal(
     resolveLimits({ encoder, brokers: ['b'], maxBlockMs: Number.POSITIVE_INFINITY }).maxBlockMs,
     Infinity,
@@ -21,7 +21,7 @@ test('invalid options are refused with a message naming the option and why', () 
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ lingerMs: -1 }, /lingerMs needs to be equal or bigger than 0/],
     [{ maxBatchRecords: 1.5 }, /maxBatchRecords needs to be an integer/],
-    [{ maxInFlightBatches: 6 }, /maxInFlightBatches needs to be equal or smaller than 5/],
+    [{ lingerMs: 120_000 }, /lingerMs needs to be equal or smaller than 60000/],
     [{ maxBufferedBytes: 'lots' }, /maxBufferedBytes needs to be a number/],
     [
       { maxBatchRecords: 50, maxBufferedRecords: 10 },
