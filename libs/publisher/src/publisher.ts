@@ -87,6 +87,7 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   // One batch in flight at a time: see docs/publisher.md, "Why one batch in flight".
   #inFlight = 0
   #lingerTimer: NodeJS.Timeout | undefined
+  #drainQueued = false
   #counters = {
     batchesSent: 0,
     produceRequests: 0,
@@ -307,7 +308,15 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
       this.#accumulator.append(record, now)
       return true
     })
-    if (admitted > 0) this.#drain()
+    if (admitted > 0 && !this.#drainQueued) {
+      // Publishes whose encodings finish in the same turn all join the buffer before a batch is cut,
+      // so a flush (or lingerMs 0) does not send them one by one.
+      this.#drainQueued = true
+      queueMicrotask(() => {
+        this.#drainQueued = false
+        this.#drain()
+      })
+    }
   }
 
   /** Sends the next batch when none is in flight and one is ready; else arms the linger timer. */

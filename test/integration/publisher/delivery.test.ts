@@ -161,3 +161,25 @@ test('a publish that finds no room within maxBlockMs rejects with BufferFullErro
   })
   assert.equal((await first).offset, '0')
 })
+
+test('flush sends what was accepted without waiting out the linger and resolves once it is stored', async (t) => {
+  const topic = uniqueName('pub-flush')
+  await createTopics(t, [{ topic }])
+  const publisher = testPublisher(t, {
+    encoder: jsonEncoder({ OrderPlaced: topic, OrderShipped: topic }),
+    lingerMs: 60_000,
+  })
+  const settled: string[] = []
+  const pending = ['o1', 'o2', 'o3'].map((orderId) =>
+    publisher.publish('OrderPlaced', { orderId, customer: 'c1' }).then((result) => {
+      settled.push(result.offset)
+      return result
+    }),
+  )
+
+  await publisher.flush()
+
+  assert.deepEqual(settled, ['0', '1', '2'], 'all three were acknowledged before flush resolved')
+  assert.equal(publisher.stats().batchesSent, 1)
+  await Promise.all(pending)
+})
