@@ -48,7 +48,8 @@ export interface StoredRecord {
 
 /** Reads `count` records of `topic` from the beginning with a fresh consumer group. */
 export async function readBack(t: TestContext, topic: string, count: number): Promise<StoredRecord[]> {
-  const consumer = testKafka().consumer({ groupId: uniqueName('publisher-readback') })
+  // A short fetch wait: stop() waits for the fetch in flight, which long-polls an idle topic.
+  const consumer = testKafka().consumer({ groupId: uniqueName('publisher-readback'), maxWaitTimeInMs: 100 })
   await consumer.connect()
   t.after(() => consumer.disconnect())
   await consumer.subscribe({ topic, fromBeginning: true })
