@@ -49,7 +49,7 @@ function check(name: string, value: unknown, rule: Rule): number {
 }
 
 /** Defaults, then the caller's values, each validated with a message that names the option. */
-export function resolveLimits(options: PublisherOptions<Record<string, unknown>>): ResolvedLimits {
+export function resolveLimits(options: PublisherOptions<object>): ResolvedLimits {
   const resolved: Record<string, number> = {}
   for (const [name, rule] of Object.entries(RULES) as Array<[keyof ResolvedLimits, Rule]>) {
     resolved[name] = check(name, options[name] ?? PUBLISHER_DEFAULTS[name], rule)
@@ -63,7 +63,7 @@ export function resolveLimits(options: PublisherOptions<Record<string, unknown>>
   return limits
 }
 
-export function validateOptions(options: PublisherOptions<Record<string, unknown>>): void {
+export function validateOptions(options: PublisherOptions<object>): void {
   if (!options || typeof options.encoder?.encode !== 'function') {
     throw new PublisherConfigError('encoder needs an encode(eventType, event) method', {
       context: { option: 'encoder' },

@@ -29,7 +29,7 @@ import type {
   PublishResult,
 } from './types.ts'
 
-export interface Publisher<Events extends Record<string, unknown>> {
+export interface Publisher<Events extends object> {
   /** Resolves once the broker acknowledged (acks=all) the batch holding the event. */
   publish<K extends keyof Events & string>(
     eventType: K,
@@ -66,13 +66,11 @@ function encodeError(eventType: string, error: unknown): Error {
   })
 }
 
-export function createPublisher<Events extends Record<string, unknown>>(
-  options: PublisherOptions<Events>,
-): Publisher<Events> {
+export function createPublisher<Events extends object>(options: PublisherOptions<Events>): Publisher<Events> {
   return new KafkaPublisher(options)
 }
 
-class KafkaPublisher<Events extends Record<string, unknown>> implements Publisher<Events> {
+class KafkaPublisher<Events extends object> implements Publisher<Events> {
   readonly #encoder: EventEncoder<Events>
   readonly #limits: ResolvedLimits
   readonly #options: PublisherOptions<Events>
@@ -97,10 +95,10 @@ class KafkaPublisher<Events extends Record<string, unknown>> implements Publishe
   }
 
   constructor(options: PublisherOptions<Events>) {
-    validateOptions(options as PublisherOptions<Record<string, unknown>>)
+    validateOptions(options as PublisherOptions<object>)
     this.#options = options
     this.#encoder = options.encoder
-    this.#limits = resolveLimits(options as PublisherOptions<Record<string, unknown>>)
+    this.#limits = resolveLimits(options as PublisherOptions<object>)
     this.#accumulator = new RecordAccumulator(this.#limits)
     const kafka =
       options.kafka ??

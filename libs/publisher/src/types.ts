@@ -16,7 +16,7 @@ export interface EncodedEvent {
  * key from the catalog's key field and writes Avro in the Confluent wire format. Throwing (or
  * rejecting) fails that one publish only.
  */
-export interface EventEncoder<Events extends Record<string, unknown>> {
+export interface EventEncoder<Events extends object> {
   encode<K extends keyof Events & string>(eventType: K, event: Events[K]): Promise<EncodedEvent>
 }
 
@@ -34,7 +34,7 @@ export interface PublishResult {
   readonly offset: string
 }
 
-export type PublishEntry<Events extends Record<string, unknown>> = {
+export type PublishEntry<Events extends object> = {
   [K in keyof Events & string]: { eventType: K; event: Events[K]; options?: PublishOptions }
 }[keyof Events & string]
 
@@ -62,7 +62,7 @@ export interface PublisherStats {
   readonly producerReplacements: number
 }
 
-export interface PublisherOptions<Events extends Record<string, unknown>> {
+export interface PublisherOptions<Events extends object> {
   readonly encoder: EventEncoder<Events>
   /** A configured client (TLS, SASL, logging). Or give `brokers` and the publisher makes one. */
   readonly kafka?: Kafka
