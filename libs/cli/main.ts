@@ -2,6 +2,8 @@ import { UsageError } from '#libs/errors'
 import { silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
 import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'
 import { fail } from './src/output.ts'
+import { registryCommand, registryUsage } from './src/registry-command.ts'
+import { schemasCommand, schemasUsage } from './src/schemas-command.ts'
 import { upCommand } from './src/up-command.ts'
 
 const usage = `usage: backbone <command> [options]
@@ -9,12 +11,20 @@ const usage = `usage: backbone <command> [options]
 commands:
   up                         boot the local stack and run until Ctrl-C (npm start)
   kafka start|stop|status    manage a local Apache Kafka broker
+  registry start             run the embedded schema registry
+  schemas register|check     register the catalog's schemas, or check them for compatibility
 
-${kafkaUsage}`
+${kafkaUsage}
+
+${registryUsage}
+
+${schemasUsage}`
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
   kafka: kafkaCommand,
+  registry: registryCommand,
+  schemas: schemasCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

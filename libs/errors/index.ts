@@ -1,5 +1,8 @@
 export type { BackboneErrorClass, BackboneErrorOptions, ErrorContext } from './src/backbone-error.ts'
 export { BackboneError, defineError } from './src/backbone-error.ts'
 export * from './src/catalog.ts'
+export * from './src/catalog-errors.ts'
 export * from './src/publisher-errors.ts'
+export * from './src/registry-client-errors.ts'
+export * from './src/registry-errors.ts'
 export * from './src/serde-errors.ts'

@@ -17,9 +17,9 @@ export const PublishRejectedError = defineError(
   'the broker refused the batch that held the event, and retrying it unchanged cannot succeed',
   false,
 )
-export const UnknownTopicError = defineError(
-  'UnknownTopicError',
-  'EB_PUBLISH_UNKNOWN_TOPIC',
+export const TopicNotFoundError = defineError(
+  'TopicNotFoundError',
+  'EB_PUBLISH_TOPIC_NOT_FOUND',
   'the topic of the event does not exist (topics are never created on publish)',
   false,
 )

@@ -7,7 +7,7 @@ import {
   PublisherClosedError,
   PublishFailedError,
   RecordTooLargeError,
-  UnknownTopicError,
+  TopicNotFoundError,
 } from '#libs/errors'
 import { RecordAccumulator } from './accumulator.ts'
 import { OrderedAdmission, type Ticket } from './admission.ts'
@@ -174,7 +174,7 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
               this.#topicExists(record.topic, eventType).then((exists) => {
                 if (exists) return this.#enqueue(ticket, record)
                 fail(
-                  new UnknownTopicError(
+                  new TopicNotFoundError(
                     `topic "${record.topic}" of ${eventType} does not exist; create it first (topics are never auto-created)`,
                     { context: { topic: record.topic, eventType } },
                   ),

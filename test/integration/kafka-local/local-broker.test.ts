@@ -1,6 +1,6 @@
 // Proves the local broker's lifecycle: no JVM outlives its starter, and bad input fails fast with one clear line.
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -9,10 +9,10 @@ import { createInterface } from 'node:readline'
 import { test } from 'node:test'
 import { BrokerUnreachableError } from '#libs/errors'
 import { freePort, provideKafka } from '#libs/kafka-local'
+import { repoRoot, runCli } from '../../helpers/cli.ts'
 import { waitFor } from '../../helpers/kafka.ts'
 
-const root = new URL('../../../', import.meta.url).pathname
-const cli = join(root, 'bin/backbone.js')
+const root = repoRoot
 
 function groupAlive(pgid: number): boolean {
   try {
@@ -21,15 +21,6 @@ function groupAlive(pgid: number): boolean {
   } catch {
     return false
   }
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [cli, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
 }
 
 test('a broker whose starter is killed with SIGKILL stops and leaves no JVM nor data behind', async () => {
@@ -74,38 +65,38 @@ test('the CLI refuses a port in use with one line and a non-zero exit', async (t
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(() => server.close())
   const port = (server.address() as { port: number }).port
-  const result = runCli(['kafka', 'start', '--foreground', '--port', String(port)])
+  const result = await runCli(['kafka', 'start', '--foreground', '--port', String(port)])
   assert.equal(result.status, 1)
   assert.equal(result.stderr.trim(), `backbone: port ${port} on 127.0.0.1 is already in use [EB_PORT_IN_USE]`)
 })
 
-test('the CLI says Java is missing with one line and a non-zero exit', () => {
-  const result = runCli(['kafka', 'start', '--foreground'], { JAVA_HOME: '/nonexistent-jdk' })
+test('the CLI says Java is missing with one line and a non-zero exit', async () => {
+  const result = await runCli(['kafka', 'start', '--foreground'], { JAVA_HOME: '/nonexistent-jdk' })
   assert.equal(result.status, 1)
   assert.match(result.stderr.trim(), /^backbone: Java 17 or newer is needed .* \[EB_JAVA_NOT_FOUND\]$/)
 })
 
-test('the CLI starts a detached broker, reports it, and stops it', (t) => {
+test('the CLI starts a detached broker, reports it, and stops it', async (t) => {
   const stateDir = mkdtempSync(join(tmpdir(), 'backbone-state-'))
   const env = { BACKBONE_STATE_DIR: stateDir }
   t.after(() => runCli(['kafka', 'stop'], env))
 
-  const started = runCli(['kafka', 'start', '--json'], env)
+  const started = await runCli(['kafka', 'start', '--json'], env)
   assert.equal(started.status, 0, started.stderr)
   const info = JSON.parse(started.stdout) as { bootstrap: string; pid: number; dataDir: string }
   assert.match(info.bootstrap, /^127\.0\.0\.1:\d+$/)
 
-  const status = runCli(['kafka', 'status', '--json'], env)
+  const status = await runCli(['kafka', 'status', '--json'], env)
   assert.equal(status.status, 0)
   assert.equal((JSON.parse(status.stdout) as { running: boolean }).running, true)
 
-  const stopped = runCli(['kafka', 'stop'], env)
+  const stopped = await runCli(['kafka', 'stop'], env)
   assert.equal(stopped.status, 0, stopped.stderr)
   assert.equal(stopped.stdout.trim(), `Kafka at ${info.bootstrap} stopped`)
   assert.ok(!groupAlive(info.pid), 'no broker process remains')
   assert.ok(!existsSync(info.dataDir), 'its temporary data dir is gone')
 
-  const after = runCli(['kafka', 'status'], env)
+  const after = await runCli(['kafka', 'status'], env)
   assert.equal(after.status, 3)
   assert.equal(after.stdout.trim(), 'Kafka is not running')
 })

@@ -8,7 +8,7 @@ import {
   PublisherClosedError,
   PublishRejectedError,
   RecordTooLargeError,
-  UnknownTopicError,
+  TopicNotFoundError,
 } from '#libs/errors'
 import { TRACEPARENT_HEADER } from '#libs/publisher'
 import { testAdmin, uniqueName } from '../../helpers/kafka.ts'
@@ -20,7 +20,7 @@ async function storedCount(t: Parameters<typeof testAdmin>[0], topic: string): P
   return offsets.reduce((sum, { high }) => sum + Number(high), 0)
 }
 
-test('a publish to a topic that does not exist rejects with UnknownTopicError naming the topic, and others still publish', async (t) => {
+test('a publish to a topic that does not exist rejects with TopicNotFoundError naming the topic, and others still publish', async (t) => {
   const topic = uniqueName('pub-exists')
   const missing = uniqueName('pub-missing')
   await createTopics(t, [{ topic }])
@@ -34,8 +34,8 @@ test('a publish to a topic that does not exist rejects with UnknownTopicError na
   assert.equal(placed.status, 'fulfilled')
   assert.equal(shipped.status, 'rejected')
   const error = (shipped as PromiseRejectedResult).reason as BackboneError
-  assert.ok(error instanceof UnknownTopicError)
-  assert.equal(error.code, 'EB_PUBLISH_UNKNOWN_TOPIC')
+  assert.ok(error instanceof TopicNotFoundError)
+  assert.equal(error.code, 'EB_PUBLISH_TOPIC_NOT_FOUND')
   assert.equal(error.context.topic, missing)
   assert.match(error.message, new RegExp(missing))
   // The producer never saw the missing topic, so later publishes are not stalled by it.

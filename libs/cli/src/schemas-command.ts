@@ -1,0 +1,124 @@
+import { parseArgs } from 'node:util'
+import { catalogEntry, eventTypes, schemaText } from '#libs/catalog'
+import { RegistryUnavailableError, UsageError } from '#libs/errors'
+import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
+import { resolveRegistryUrl } from './brokers.ts'
+import { emit } from './output.ts'
+
+export const schemasUsage = `usage: backbone schemas <register|check> [--registry URL] [--json]
+  register  registers every catalog schema under its subject (<topic>-value)
+  check     checks the working tree's schemas against the registry's latest versions under each
+            subject's compatibility level; exits 1 and explains when a change would break consumers`
+
+const contentType = 'application/vnd.schemaregistry.v1+json'
+
+interface CheckResult {
+  readonly eventType: string
+  readonly subject: string
+  readonly status: 'new' | 'compatible' | 'incompatible'
+  readonly messages: readonly string[]
+}
+
+async function checkOne(
+  registryUrl: string,
+  eventType: string,
+  subject: string,
+  schema: string,
+): Promise<CheckResult> {
+  let response: Response
+  try {
+    response = await fetch(
+      `${registryUrl}/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest?verbose=true`,
+      {
+        method: 'POST',
+        headers: { 'content-type': contentType, accept: contentType },
+        body: JSON.stringify({ schema }),
+        signal: AbortSignal.timeout(10_000),
+      },
+    )
+  } catch (error) {
+    throw new RegistryUnavailableError(`the schema registry at ${registryUrl} did not answer`, {
+      cause: error,
+    })
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    is_compatible?: boolean
+    messages?: string[]
+    error_code?: number
+    message?: string
+  }
+  if (response.status === 404 && (body.error_code === 40401 || body.error_code === 40402)) {
+    return { eventType, subject, status: 'new', messages: [] }
+  }
+  if (!response.ok) {
+    throw new RegistryUnavailableError(
+      `the schema registry answered ${response.status} for ${subject}: ${body.message ?? 'no message'}`,
+    )
+  }
+  return {
+    eventType,
+    subject,
+    status: body.is_compatible ? 'compatible' : 'incompatible',
+    messages: body.messages ?? [],
+  }
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { registry: { type: 'string' }, json: { type: 'boolean', default: false } },
+  })
+  const registryUrl = resolveRegistryUrl(values.registry)
+  const results: CheckResult[] = []
+  for (const eventType of eventTypes()) {
+    results.push(
+      await checkOne(registryUrl, eventType, catalogEntry(eventType).subject, schemaText(eventType)),
+    )
+  }
+  const broken = results.filter((result) => result.status === 'incompatible')
+  const human = results
+    .map((result) => {
+      const line = `${result.status === 'incompatible' ? '✖' : '✔'} ${result.subject.padEnd(28)} ${result.eventType}: ${result.status}`
+      return [line, ...result.messages.map((message) => `    ${message}`)].join('\n')
+    })
+    .concat(
+      broken.length === 0
+        ? ['all schemas can be registered without breaking consumers']
+        : [
+            `${broken.length} schema change(s) would break consumers of the data already written: evolve by adding fields with defaults (docs/schemas.md)`,
+          ],
+    )
+    .join('\n')
+  emit(values.json, { registry: registryUrl, compatible: broken.length === 0, results }, human)
+  return broken.length === 0 ? 0 : 1
+}
+
+async function register(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { registry: { type: 'string' }, json: { type: 'boolean', default: false } },
+  })
+  const registryUrl = resolveRegistryUrl(values.registry)
+  const serde = new EventSerde(new ConfluentRegistryClient(registryUrl, { retries: 1 }))
+  const registered = []
+  for (const eventType of eventTypes()) {
+    registered.push({
+      eventType,
+      subject: catalogEntry(eventType).subject,
+      id: await serde.schemaId(eventType),
+    })
+  }
+  emit(
+    values.json,
+    { registry: registryUrl, registered },
+    registered.map((entry) => `${entry.subject.padEnd(28)} id ${entry.id}  (${entry.eventType})`).join('\n'),
+  )
+  return 0
+}
+
+export async function schemasCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  if (sub === 'check') return check(rest)
+  if (sub === 'register') return register(rest)
+  throw new UsageError(sub ? `unknown schemas command '${sub}'\n${schemasUsage}` : schemasUsage)
+}

@@ -1,0 +1,194 @@
+import { type Candidate, candidateFrom, parseStored } from './candidate.ts'
+import { checkCompatibility, isTransitive, parseCompatibilityLevel } from './compatibility.ts'
+import { httpErrors } from './errors.ts'
+import type { StoreRecord } from './records.ts'
+import { identityOf, parseMode, type RegistryState } from './state.ts'
+import { findVersion, parseVersion } from './versions.ts'
+
+/*
+ * Write commands as pure functions of the state: each returns the records to append and the
+ * answer to give once they are consumed. The store runs them under the single writer, after
+ * catching up, so `state.maxId + 1` is the next free id across every instance.
+ */
+export interface Outcome<T> {
+  readonly records: StoreRecord[]
+  readonly result: T
+}
+
+function refuseUnlessWritable(state: RegistryState, subject: string | null): void {
+  const mode = state.effectiveMode(subject)
+  if (mode === 'READONLY') {
+    throw httpErrors.operationNotPermitted(
+      subject === null ? 'The registry is in read-only mode' : `Subject ${subject} is in read-only mode`,
+    )
+  }
+}
+
+/** Version checks in CSR's order: the latest live version, or all of them for transitive levels. */
+export function compatibilityMessages(state: RegistryState, subject: string, candidate: Candidate): string[] {
+  const level = state.compatibility(subject)
+  const live = state.versions(subject, false).reverse()
+  const against = isTransitive(level) ? live : live.slice(0, 1)
+  return checkCompatibility(
+    level,
+    candidate.type,
+    against.map((entry) => ({ version: entry.version, type: parseStored(state, entry) })),
+  )
+}
+
+export function registerSchema(
+  state: RegistryState,
+  subject: string,
+  body: unknown,
+  options: { normalize: boolean },
+): Outcome<{ id: number; version: number }> {
+  const mode = state.effectiveMode(subject)
+  refuseUnlessWritable(state, subject)
+  const candidate = candidateFrom(state, body, options.normalize || state.normalize(subject))
+  const existing = state
+    .versions(subject, false)
+    .find((entry) => identityOf(entry.schemaType, entry.schema, entry.references) === candidate.identity)
+  if (existing) {
+    return { records: [], result: { id: existing.id, version: existing.version } }
+  }
+  const fields = body as Record<string, unknown>
+  let id = state.idForIdentity(candidate.identity)
+  let version = state.nextVersion(subject)
+  if (mode === 'IMPORT') {
+    const wanted = fields['id']
+    if (typeof wanted !== 'number' || !Number.isInteger(wanted) || wanted < 1) {
+      throw httpErrors.operationNotPermitted('In IMPORT mode a registration must give its schema id')
+    }
+    const holder = state.schemaById(wanted)
+    if (holder && state.idForIdentity(candidate.identity) !== wanted) {
+      throw httpErrors.operationNotPermitted(`Schema id ${wanted} already holds another schema`)
+    }
+    id = wanted
+    if (
+      typeof fields['version'] === 'number' &&
+      Number.isInteger(fields['version']) &&
+      fields['version'] > 0
+    ) {
+      version = fields['version']
+    }
+  } else {
+    const messages = compatibilityMessages(state, subject, candidate)
+    if (messages.length > 0) throw httpErrors.incompatible(subject, messages)
+  }
+  id ??= state.maxId + 1
+  const value = {
+    subject,
+    version,
+    id,
+    schema: candidate.schema,
+    deleted: false,
+    schemaType: candidate.schemaType,
+    references: candidate.references,
+  }
+  return { records: [{ key: { keytype: 'SCHEMA', subject, version }, value }], result: { id, version } }
+}
+
+function refuseIfReferenced(state: RegistryState, subject: string, version: number): void {
+  const users = state.referencedBy(subject, version)
+  if (users.length > 0) {
+    throw httpErrors.referenceExists(
+      `One or more references exist to the schema {subject=${subject},version=${version}}: ids ${users.join(', ')}`,
+    )
+  }
+}
+
+export function deleteVersion(
+  state: RegistryState,
+  subject: string,
+  spec: string,
+  permanent: boolean,
+): Outcome<number> {
+  refuseUnlessWritable(state, subject)
+  const parsed = parseVersion(spec)
+  if (!state.hasSubject(subject)) throw httpErrors.subjectNotFound(subject)
+  const entry = findVersion(state, subject, spec, parsed !== 'latest')
+  refuseIfReferenced(state, subject, entry.version)
+  const key = { keytype: 'SCHEMA', subject, version: entry.version } as const
+  if (permanent) {
+    if (!entry.deleted) throw httpErrors.versionNotSoftDeleted(subject, entry.version)
+    return { records: [{ key, value: null }], result: entry.version }
+  }
+  if (entry.deleted) throw httpErrors.versionSoftDeleted(subject, entry.version)
+  return { records: [{ key, value: { ...entry, deleted: true } }], result: entry.version }
+}
+
+export function deleteSubject(state: RegistryState, subject: string, permanent: boolean): Outcome<number[]> {
+  refuseUnlessWritable(state, subject)
+  const all = state.versions(subject, true)
+  if (all.length === 0) throw httpErrors.subjectNotFound(subject)
+  const live = all.filter((entry) => !entry.deleted)
+  for (const entry of live) refuseIfReferenced(state, subject, entry.version)
+  if (permanent) {
+    if (live.length > 0) throw httpErrors.subjectNotSoftDeleted(subject)
+    const records: StoreRecord[] = all.map((entry) => ({
+      key: { keytype: 'SCHEMA', subject, version: entry.version },
+      value: null,
+    }))
+    if (state.config(subject)) records.push({ key: { keytype: 'CONFIG', subject }, value: null })
+    if (state.mode(subject)) records.push({ key: { keytype: 'MODE', subject }, value: null })
+    return { records, result: all.map((entry) => entry.version) }
+  }
+  if (live.length === 0) throw httpErrors.subjectSoftDeleted(subject)
+  return {
+    records: live.map((entry) => ({
+      key: { keytype: 'SCHEMA', subject, version: entry.version },
+      value: { ...entry, deleted: true },
+    })),
+    result: live.map((entry) => entry.version),
+  }
+}
+
+/** PUT /config and /config/{s}: `{compatibility}` or a full config object; echoes what was set. */
+export function putConfig(
+  state: RegistryState,
+  subject: string | null,
+  body: unknown,
+): Outcome<{ compatibility: string; normalize?: boolean }> {
+  const fields = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>
+  const requested = fields['compatibility'] ?? fields['compatibilityLevel']
+  const previous = state.config(subject)
+  // A body with only other settings (normalize) keeps the level in force.
+  const level = requested === undefined ? state.compatibility(subject) : parseCompatibilityLevel(requested)
+  if (!level) throw httpErrors.invalidCompatibilityLevel(requested)
+  const normalize = typeof fields['normalize'] === 'boolean' ? fields['normalize'] : previous?.normalize
+  const value = { compatibilityLevel: level, ...(normalize === undefined ? {} : { normalize }) }
+  return {
+    records: [{ key: { keytype: 'CONFIG', subject }, value }],
+    result: { compatibility: level, ...(normalize === undefined ? {} : { normalize }) },
+  }
+}
+
+export function deleteConfig(
+  state: RegistryState,
+  subject: string | null,
+): Outcome<{ compatibilityLevel: string }> {
+  const previous = state.config(subject)
+  if (subject !== null && !previous) throw httpErrors.subjectLevelCompatibilityNotConfigured(subject)
+  return {
+    records: previous ? [{ key: { keytype: 'CONFIG', subject }, value: null }] : [],
+    // CSR answers the level that was deleted.
+    result: { compatibilityLevel: previous?.compatibilityLevel ?? state.compatibility(subject) },
+  }
+}
+
+export function putMode(
+  _state: RegistryState,
+  subject: string | null,
+  body: unknown,
+): Outcome<{ mode: string }> {
+  const requested = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>
+  const mode = parseMode(requested['mode'])
+  if (!mode) throw httpErrors.invalidMode(requested['mode'])
+  return { records: [{ key: { keytype: 'MODE', subject }, value: { mode } }], result: { mode } }
+}
+
+export function deleteMode(state: RegistryState, subject: string): Outcome<{ mode: string }> {
+  const previous = state.mode(subject)
+  if (!previous) throw httpErrors.subjectLevelModeNotConfigured(subject)
+  return { records: [{ key: { keytype: 'MODE', subject }, value: null }], result: { mode: previous } }
+}

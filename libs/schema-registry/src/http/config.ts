@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { deleteConfig, deleteMode, putConfig, putMode } from '../commands.ts'
+import { httpErrors } from '../errors.ts'
+import type { SchemaStore } from '../store.ts'
+import { flag, type SubjectParams } from './params.ts'
+
+type Req = FastifyRequest<{ Params: SubjectParams }>
+
+export function configRoutes(app: FastifyInstance, store: SchemaStore): void {
+  const { state } = store
+
+  const configBody = (subject: string | null) => {
+    const own = state.config(subject)
+    return {
+      compatibilityLevel: state.compatibility(subject),
+      ...(own?.normalize === undefined ? {} : { normalize: own.normalize }),
+    }
+  }
+
+  app.get('/config', async () => configBody(null))
+  app.put('/config', async (request) => store.execute((current) => putConfig(current, null, request.body)))
+  app.delete('/config', async () => store.execute((current) => deleteConfig(current, null)))
+
+  // 404 when the subject has no level of its own: @kafkajs/confluent-schema-registry relies on it.
+  app.get('/config/:subject', async (request: Req) => {
+    const { subject } = request.params
+    if (!state.config(subject) && !flag(request.query, 'defaultToGlobal')) {
+      throw httpErrors.subjectLevelCompatibilityNotConfigured(subject)
+    }
+    return configBody(subject)
+  })
+  app.put('/config/:subject', async (request: Req) =>
+    store.execute((current) => putConfig(current, request.params.subject, request.body)),
+  )
+  app.delete('/config/:subject', async (request: Req) =>
+    store.execute((current) => deleteConfig(current, request.params.subject)),
+  )
+
+  app.get('/mode', async () => ({ mode: state.effectiveMode(null) }))
+  app.put('/mode', async (request) => store.execute((current) => putMode(current, null, request.body)))
+
+  app.get('/mode/:subject', async (request: Req) => {
+    const { subject } = request.params
+    const own = state.mode(subject)
+    if (!own && !flag(request.query, 'defaultToGlobal'))
+      throw httpErrors.subjectLevelModeNotConfigured(subject)
+    return { mode: own ?? state.effectiveMode(null) }
+  })
+  app.put('/mode/:subject', async (request: Req) =>
+    store.execute((current) => putMode(current, request.params.subject, request.body)),
+  )
+  app.delete('/mode/:subject', async (request: Req) =>
+    store.execute((current) => deleteMode(current, request.params.subject)),
+  )
+}

@@ -1,0 +1,8 @@
+export type { ConfluentRegistryClientOptions } from './src/confluent-registry-client.ts'
+export { ConfluentRegistryClient } from './src/confluent-registry-client.ts'
+export { EventSerde } from './src/event-serde.ts'
+export type { SchemaRegistryClient } from './src/registry-client.ts'
+export type { InvalidField } from './src/validation.ts'
+export { invalidFields } from './src/validation.ts'
+export type { UnframedRecord } from './src/wire-format.ts'
+export { frame, MAGIC_BYTE, PREFIX_LENGTH, unframe, writePrefix } from './src/wire-format.ts'

@@ -1,0 +1,210 @@
+import type avsc from 'avsc'
+import {
+  catalogEntry,
+  type EventOf,
+  type EventType,
+  parseAvroSchema,
+  schemaText,
+  schemaType,
+} from '#libs/catalog'
+import {
+  AvroDecodeError,
+  AvroEncodeError,
+  type BackboneError,
+  type ErrorContext,
+  IncompatibleReaderError,
+} from '#libs/errors'
+import { AsyncMemo } from './async-memo.ts'
+import { withContext } from './error-context.ts'
+import { decodeBody, encodeFramed } from './framed-codec.ts'
+import type { SchemaRegistryClient } from './registry-client.ts'
+import { invalidFields } from './validation.ts'
+import { asBuffer, PREFIX_LENGTH, readSchemaId } from './wire-format.ts'
+
+type Resolver = ReturnType<avsc.Type['createResolver']>
+
+const kRegistry = Symbol('registry')
+const kIds = Symbol('ids')
+const kIdByEventType = Symbol('idByEventType')
+const kWriters = Symbol('writers')
+const kResolvers = Symbol('resolvers')
+
+/**
+ * Encodes events of the catalog to the Confluent wire format and back. Writer schemas come from the
+ * registry by id; every record is resolved to the catalog's (reader) schema, so a consumer sees
+ * its own version of the event type whatever compatible version the producer wrote.
+ *
+ * Caches (none expires: an id's schema never changes): subject+schema → id, id → writer type,
+ * (reader type, writer id) → resolver. Concurrent misses for one key share one registry request.
+ */
+export class EventSerde {
+  readonly [kRegistry]: SchemaRegistryClient
+  readonly [kIds] = new AsyncMemo<string, number>()
+  readonly [kIdByEventType] = new Map<EventType, number>()
+  readonly [kWriters] = new AsyncMemo<number, avsc.Type>()
+  // null: writer and reader have the same canonical form, so the reader reads the body directly.
+  readonly [kResolvers] = new WeakMap<avsc.Type, Map<number, Resolver | null>>()
+
+  constructor(registry: SchemaRegistryClient) {
+    this[kRegistry] = registry
+  }
+
+  /** The registry id of the event type's catalog schema, registering it under its subject once. */
+  async schemaId(eventType: EventType): Promise<number> {
+    const known = this[kIdByEventType].get(eventType)
+    if (known !== undefined) return known
+    const { subject } = catalogEntry(eventType)
+    const schema = schemaText(eventType)
+    try {
+      const id = await this[kIds].get(`${subject}\n${schema}`, () =>
+        this[kRegistry].register(subject, schema),
+      )
+      this[kIdByEventType].set(eventType, id)
+      return id
+    } catch (error) {
+      throw withContext(error, { eventType, subject })
+    }
+  }
+
+  /** Validates `value` against the event type's schema and frames it with the schema's id. */
+  async encode<E extends EventType>(eventType: E, value: EventOf<E>): Promise<Buffer> {
+    const type = schemaType(eventType)
+    const id = this[kIdByEventType].get(eventType)
+    try {
+      // avsc checks every value it writes, so the happy path validates once, while encoding.
+      if (id !== undefined) return encodeFramed(type, value, id)
+      // First record of this type: validate before registering, so a bad value never registers.
+      type.toBuffer(value)
+    } catch (error) {
+      throw encodeError(eventType, type, value, error)
+    }
+    return encodeFramed(type, value, await this.schemaId(eventType))
+  }
+
+  /**
+   * Decodes a wire-format record as `eventType`. `context` (topic, partition, offset) is added to
+   * any error, so a dead-lettered record says where it came from.
+   */
+  async decode<E extends EventType>(
+    eventType: E,
+    bytes: Uint8Array,
+    context: ErrorContext = {},
+  ): Promise<EventOf<E>> {
+    const buffer = asBuffer(bytes)
+    let schemaId: number
+    try {
+      schemaId = readSchemaId(buffer)
+    } catch (error) {
+      throw withContext(error, { ...context, eventType })
+    }
+    const writer =
+      this[kWriters].peek(schemaId) ?? (await this.writerType(schemaId, { ...context, eventType }))
+    const reader = schemaType(eventType)
+    const resolver = resolverFor(this[kResolvers], reader, writer, schemaId, eventType, context)
+    try {
+      return decodeBody(reader, buffer, PREFIX_LENGTH, resolver) as EventOf<E>
+    } catch (error) {
+      const bodyLength = buffer.length - PREFIX_LENGTH
+      throw new AvroDecodeError(
+        `the ${bodyLength}-byte Avro body does not decode with writer schema id ${schemaId} ` +
+          `(${writer.name ?? writer.typeName}) as ${eventType}: ${(error as Error).message}`,
+        { cause: error, context: { ...context, eventType, schemaId, bodyLength } },
+      )
+    }
+  }
+
+  /**
+   * Decodes a record with its writer schema alone, for tools that handle records of any type (the
+   * dead-letter console, replay predicates). Handlers use `decode`, which gives the catalog's shape.
+   */
+  async decodeWithWriterSchema(
+    bytes: Uint8Array,
+    context: ErrorContext = {},
+  ): Promise<{
+    readonly schemaId: number
+    readonly schemaName: string | undefined
+    readonly value: unknown
+  }> {
+    const buffer = asBuffer(bytes)
+    let schemaId: number
+    try {
+      schemaId = readSchemaId(buffer)
+    } catch (error) {
+      throw withContext(error, context)
+    }
+    const writer = await this.writerType(schemaId, context)
+    try {
+      return { schemaId, schemaName: writer.name, value: decodeBody(writer, buffer, PREFIX_LENGTH, null) }
+    } catch (error) {
+      const bodyLength = buffer.length - PREFIX_LENGTH
+      throw new AvroDecodeError(
+        `the ${bodyLength}-byte Avro body does not decode with writer schema id ${schemaId}: ${(error as Error).message}`,
+        { cause: error, context: { ...context, schemaId, bodyLength } },
+      )
+    }
+  }
+
+  /** The writer type registered under `schemaId`, fetched once and parsed with our logical types. */
+  async writerType(schemaId: number, context: ErrorContext = {}): Promise<avsc.Type> {
+    try {
+      return await this[kWriters].get(schemaId, async () => {
+        const text = await this[kRegistry].getSchemaById(schemaId)
+        try {
+          return parseAvroSchema(text)
+        } catch (error) {
+          throw new AvroDecodeError(
+            `schema id ${schemaId} from the registry is not a valid Avro schema: ${(error as Error).message}`,
+            { cause: error, context: { schemaId } },
+          )
+        }
+      })
+    } catch (error) {
+      throw withContext(error, { ...context, schemaId })
+    }
+  }
+}
+
+function resolverFor(
+  resolvers: WeakMap<avsc.Type, Map<number, Resolver | null>>,
+  reader: avsc.Type,
+  writer: avsc.Type,
+  schemaId: number,
+  eventType: EventType,
+  context: ErrorContext,
+): Resolver | null {
+  let byWriter = resolvers.get(reader)
+  if (byWriter === undefined) {
+    byWriter = new Map()
+    resolvers.set(reader, byWriter)
+  }
+  const cached = byWriter.get(schemaId)
+  if (cached !== undefined) return cached
+  let resolver: Resolver | null
+  if (reader.fingerprint().equals(writer.fingerprint())) {
+    resolver = null
+  } else {
+    try {
+      resolver = reader.createResolver(writer)
+    } catch (error) {
+      throw new IncompatibleReaderError(
+        `writer schema id ${schemaId} (${writer.name ?? writer.typeName}) cannot be read as ${eventType}: ` +
+          (error as Error).message,
+        { cause: error, context: { ...context, eventType, schemaId } },
+      )
+    }
+  }
+  byWriter.set(schemaId, resolver)
+  return resolver
+}
+
+function encodeError(eventType: EventType, type: avsc.Type, value: unknown, error: unknown): BackboneError {
+  const fields = invalidFields(type, value)
+  const detail =
+    fields.length > 0
+      ? fields.map((field) => `${field.path}: expected ${field.expected}, got ${field.actual}`).join('; ')
+      : (error as Error).message
+  return new AvroEncodeError(`${eventType} does not match its schema: ${detail}`, {
+    cause: error,
+    context: { eventType, fields: fields.map((field) => field.path) },
+  })
+}
