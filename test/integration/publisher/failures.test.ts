@@ -6,12 +6,13 @@ import {
   EventEncodeError,
   InvalidTraceparentError,
   PublisherClosedError,
+  PublishFailedError,
   PublishRejectedError,
   RecordTooLargeError,
   TopicNotFoundError,
 } from '#libs/errors'
 import { TRACEPARENT_HEADER } from '#libs/publisher'
-import { testAdmin, uniqueName } from '../../helpers/kafka.ts'
+import { testAdmin, testKafka, uniqueName } from '../../helpers/kafka.ts'
 import { at, createTopics, jsonEncoder, readBack, testPublisher } from './helpers.ts'
 
 async function storedCount(t: Parameters<typeof testAdmin>[0], topic: string): Promise<number> {
@@ -165,4 +166,27 @@ test('an event larger than one batch may hold rejects with RecordTooLargeError b
     RecordTooLargeError,
   )
   assert.equal(publisher.stats().batchesSent, 0)
+})
+
+test('a publish while the cluster is unreachable rejects with a retriable PublishFailedError', async (t) => {
+  // A port nothing listens on; kafkajs gives up after one quick retry.
+  const kafka = testKafka({
+    brokers: ['127.0.0.1:1'],
+    retry: { retries: 1, initialRetryTime: 20, maxRetryTime: 50 },
+  })
+  const publisher = testPublisher(t, {
+    kafka,
+    encoder: jsonEncoder({ OrderPlaced: 'orders', OrderShipped: 'orders' }),
+  })
+
+  await assert.rejects(
+    publisher.publish('OrderPlaced', { orderId: 'o1', customer: 'c1' }),
+    (error: BackboneError) => {
+      assert.ok(error instanceof PublishFailedError)
+      assert.equal(error.retriable, true)
+      assert.equal(error.context.topic, 'orders')
+      return true
+    },
+  )
+  assert.equal(publisher.stats().recordsAcknowledged, 0)
 })
