@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+import { startSchemaRegistry } from '#libs/schema-registry'
 
 silenceKafkajsTimeoutWarning()
 
@@ -66,10 +67,18 @@ if (files.length === 0) {
   await shutdown(1)
 }
 
-const kafkaPromise = provideKafka().then((kafka) => {
+// One Kafka and one schema registry for the whole run: tests that use the catalog's fixed topics
+// and subjects share the registry, so every test sees the same schema ids.
+const kafkaPromise = provideKafka().then(async (kafka) => {
   stopKafka = kafka.stop
   say(`Kafka (${kafka.source}) at ${kafka.brokers.join(',')}${kafka.logFile ? `, log ${kafka.logFile}` : ''}`)
-  return kafka
+  const registry = await startSchemaRegistry({ brokers: kafka.brokers, port: 0, topic: '_schemas' })
+  stopKafka = async () => {
+    await registry.close()
+    await kafka.stop()
+  }
+  say(`schema registry at ${registry.url}`)
+  return { brokers: kafka.brokers, registryUrl: registry.url }
 })
 kafkaPromise.catch(() => {})
 
@@ -105,6 +114,7 @@ const code = await runStep(
   {
     ...process.env,
     KAFKA_BROKERS: kafka.brokers.join(','),
+    SCHEMA_REGISTRY_URL: kafka.registryUrl,
     BACKBONE_TEST_RUN: '1',
     // kafkajs 2.2.4 schedules a negative timeout on Node >= 23 (harmless, tulios/kafkajs#1751).
     NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`.trim(),

@@ -46,3 +46,10 @@ export async function call(
   } catch {}
   return { status: response.status, type: response.headers.get('content-type'), body: parsed }
 }
+
+/** The suite's shared registry (started by test/run.ts), for tests that use the catalog's subjects. */
+export function sharedRegistryUrl(): string {
+  const url = process.env['SCHEMA_REGISTRY_URL']
+  if (!url) throw new Error('SCHEMA_REGISTRY_URL is not set: run tests through `npm test`')
+  return url
+}

@@ -1,0 +1,44 @@
+import { catalogEntry, type EventOf, type EventType, eventKey } from '#libs/catalog'
+import type { HandlerContext } from '#libs/consumer'
+import {
+  EVENT_TYPE_HEADER,
+  formatTraceparent,
+  generateTraceparent,
+  parseTraceparent,
+  TRACEPARENT_HEADER,
+} from '#libs/publisher'
+import type { EventSerde } from '#libs/serde'
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (Buffer.isBuffer(value)) return value.toString('utf8')
+  if (Array.isArray(value)) return headerText(value[0])
+  return undefined
+}
+
+/**
+ * The traceparent of an output: the input's trace id with a new span id, so a trace follows an
+ * event from the publisher through every consumer that reacts to it.
+ */
+export function childTraceparent(inputHeaders: Readonly<Record<string, unknown>>): string {
+  const parent = parseTraceparent(headerText(inputHeaders[TRACEPARENT_HEADER]) ?? '')
+  const fresh = parseTraceparent(generateTraceparent())!
+  return parent ? formatTraceparent({ ...parent, parentId: fresh.parentId }) : formatTraceparent(fresh)
+}
+
+/**
+ * Emits an output event of the catalog from a handler: its topic and key come from the catalog,
+ * its value is Avro in the wire format, and it carries the input's trace. Under exactly-once the
+ * output commits in the same transaction as the input's offset.
+ */
+export function emitEvent<E extends EventType>(
+  ctx: HandlerContext,
+  serde: EventSerde,
+  eventType: E,
+  event: EventOf<E>,
+): Promise<void> {
+  return ctx.emit(catalogEntry(eventType).topic, eventKey(eventType, event), event, {
+    encoder: { encode: (value) => serde.encode(eventType, value) },
+    headers: { [TRACEPARENT_HEADER]: childTraceparent(ctx.headers), [EVENT_TYPE_HEADER]: eventType },
+  })
+}

@@ -1,0 +1,19 @@
+import { catalogEntry, type EventTypeMap, eventKey } from '#libs/catalog'
+import type { EncodedEvent, EventEncoder } from '#libs/publisher'
+import type { EventSerde } from '#libs/serde'
+
+/**
+ * The publisher's encoder backed by the catalog: topic by event type, key from the catalog's key
+ * field, value in Avro with the Confluent wire format (schema registered once per type).
+ */
+export function catalogEncoder(serde: EventSerde): EventEncoder<EventTypeMap> {
+  return {
+    async encode(eventType, event): Promise<EncodedEvent> {
+      return {
+        topic: catalogEntry(eventType).topic,
+        key: eventKey(eventType, event),
+        value: await serde.encode(eventType, event),
+      }
+    },
+  }
+}

@@ -1,0 +1,30 @@
+import { catalogEntry, type EventOf, type EventType } from '#libs/catalog'
+import type { Handler, PolicyInput, Subscription } from '#libs/consumer'
+import type { EventSerde } from '#libs/serde'
+
+/**
+ * A typed subscription by event type: the topic comes from the catalog and the handler receives
+ * the catalog's TypeScript type of the event, decoded from Avro (records written with an older
+ * compatible schema are resolved to the current one). Undecodable records fail in the decoder with
+ * non-retriable serde errors, which the runtime dead-letters at once.
+ */
+export function onEvent<E extends EventType>(
+  serde: EventSerde,
+  eventType: E,
+  handler: Handler<EventOf<E>>,
+  policy?: PolicyInput,
+): Subscription<EventOf<E>> {
+  return {
+    topic: catalogEntry(eventType).topic,
+    decode: {
+      decode: (bytes, record) =>
+        serde.decode(eventType, bytes, {
+          topic: record.sourceTopic,
+          partition: record.partition,
+          offset: record.offset,
+        }),
+    },
+    handler,
+    ...(policy === undefined ? {} : { policy }),
+  }
+}
