@@ -1,5 +1,6 @@
 export type { StopHook } from './src/lifecycle.ts'
 export { stopOnSignals } from './src/lifecycle.ts'
+export { stopWhenParentDies } from './src/lifeline.ts'
 export type { ReadinessCheck } from './src/ops-routes.ts'
 export { registerOpsRoutes } from './src/ops-routes.ts'
 export type { ServiceHttp } from './src/ops-server.ts'

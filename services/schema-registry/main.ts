@@ -7,8 +7,10 @@
 import { pino } from 'pino'
 import { UsageError } from '#libs/errors'
 import { startSchemaRegistry } from '#libs/schema-registry'
+import { stopWhenParentDies } from '#libs/service'
 
 const logger = pino({ name: 'schema-registry' })
+stopWhenParentDies()
 
 function config() {
   const brokers = (process.env['KAFKA_BROKERS'] ?? '')

@@ -9,18 +9,27 @@ import { waitForBroker } from '#libs/kafka-local'
 
 const root = new URL('../../', import.meta.url).pathname
 
-test('backbone up starts Kafka, and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly', async () => {
+test("backbone up starts Kafka and the registry with the catalog's schemas, and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly", async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, BACKBONE_KAFKA: 'local' }
   delete env['KAFKA_BROKERS']
-  const up = spawn(process.execPath, [join(root, 'bin/backbone.js'), 'up', '--json'], {
+  const up = spawn(process.execPath, [join(root, 'bin/backbone.js'), 'up', '--json', '--free-ports'], {
     cwd: root,
     env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'ignore'],
   })
   const lines = createInterface({ input: up.stdout! })
   const [first] = (await once(lines, 'line')) as [string]
-  const started = JSON.parse(first) as { kafka: { source: string; brokers: string[] } }
+  const started = JSON.parse(first) as {
+    kafka: { source: string; brokers: string[] }
+    services: Record<string, string>
+  }
   assert.equal(started.kafka.source, 'local')
+  const registry = await fetch(`${started.services['schema-registry']}/subjects`)
+  assert.equal(registry.status, 200)
+  assert.ok(
+    ((await registry.json()) as string[]).includes('payments-value'),
+    'the catalog schemas are registered',
+  )
   await waitForBroker(started.kafka.brokers, { timeoutMs: 10_000 })
 
   const output: string[] = []

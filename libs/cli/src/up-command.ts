@@ -1,31 +1,55 @@
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { provideKafka } from '#libs/kafka-local'
+import { startStack } from '#libs/stack'
 import { emit, untilSignal } from './output.ts'
 
+const root = new URL('../../../', import.meta.url).pathname
+
 /**
- * The main job: boots the local stack and runs until Ctrl-C. For now the stack is the broker;
- * the registry, topics, services and the demo flow join it as they are built.
+ * The main job: boots the whole local stack (Kafka, registry, topics, schemas, services), prints
+ * where everything is, and runs until Ctrl-C, then stops everything cleanly.
  */
 export async function upCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } })
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      'free-ports': { type: 'boolean', default: false },
+    },
+  })
   const started = Date.now()
-  const kafka = await provideKafka()
+  const progress = (line: string) => (values.json ? process.stderr : process.stdout).write(`  ${line}\n`)
+  if (!values.json) process.stdout.write('event-backbone: starting the local stack\n')
+  const stack = await startStack({
+    root,
+    logDir: join(root, '.backbone', 'logs'),
+    ports: values['free-ports'] ? 'free' : 'default',
+    demo: true,
+    say: progress,
+  })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  const services = Object.fromEntries(
+    [stack.registry, ...stack.services].map((service) => [service.name, service.url]),
+  )
   emit(
     values.json,
     {
-      kafka: { source: kafka.source, brokers: kafka.brokers, logFile: kafka.logFile },
+      kafka: { source: stack.kafka.source, brokers: stack.kafka.brokers, logFile: stack.kafka.logFile },
+      services,
+      logDir: stack.logDir,
       startSeconds: Number(seconds),
     },
     [
       `event-backbone local stack is up (${seconds} s)`,
-      `  Kafka (${kafka.source}): ${kafka.brokers.join(',')}${kafka.logFile ? `  log: ${kafka.logFile}` : ''}`,
+      `  Kafka (${stack.kafka.source}): ${stack.kafka.brokers.join(',')}`,
+      ...Object.entries(services).map(([name, url]) => `  ${name.padEnd(18)} ${url}`),
+      `  service logs: ${stack.logDir}`,
       '  Press Ctrl-C to stop everything.',
     ].join('\n'),
   )
   await untilSignal()
   process.stdout.write('stopping...\n')
-  await kafka.stop()
+  await stack.stop()
   process.stdout.write('stopped cleanly\n')
   return 0
 }

@@ -57,3 +57,11 @@ export const BrokerNotRunningError = defineError(
 
 // Command line
 export const UsageError = defineError('UsageError', 'EB_USAGE', 'invalid command line', false)
+
+// The local stack (backbone up)
+export const ServiceStartError = defineError(
+  'ServiceStartError',
+  'EB_SERVICE_START',
+  'a service of the local stack did not start',
+  true,
+)

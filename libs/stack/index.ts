@@ -1,0 +1,6 @@
+export type { ServiceProcess } from './src/service-process.ts'
+export { startServiceProcess } from './src/service-process.ts'
+export type { StackContext, StackService } from './src/services.ts'
+export { registryService, stackServices } from './src/services.ts'
+export type { RunningStack, StackOptions } from './src/stack.ts'
+export { startStack } from './src/stack.ts'
