@@ -4,6 +4,7 @@ import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'
 import { fail } from './src/output.ts'
 import { registryCommand, registryUsage } from './src/registry-command.ts'
 import { schemasCommand, schemasUsage } from './src/schemas-command.ts'
+import { topicsCommand, topicsUsage } from './src/topics-command.ts'
 import { upCommand } from './src/up-command.ts'
 
 const usage = `usage: backbone <command> [options]
@@ -13,18 +14,22 @@ commands:
   kafka start|stop|status    manage a local Apache Kafka broker
   registry start             run the embedded schema registry
   schemas register|check     register the catalog's schemas, or check them for compatibility
+  topics ensure              create the catalog's domain topics that are missing
 
 ${kafkaUsage}
 
 ${registryUsage}
 
-${schemasUsage}`
+${schemasUsage}
+
+${topicsUsage}`
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
   kafka: kafkaCommand,
   registry: registryCommand,
   schemas: schemasCommand,
+  topics: topicsCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 export type { CompatibilityLevel } from './src/compatibility.ts'
 export { checkCompatibility } from './src/compatibility.ts'
 export { RegistryHttpError } from './src/errors.ts'
-export { buildRegistryApp } from './src/http/app.ts'
+export { buildRegistryApp, registryMetricNames } from './src/http/app.ts'
 export type { SchemaReference, StoreRecord } from './src/records.ts'
 export { decodeRecord, encodeKey, encodeValue } from './src/records.ts'
 export type { SchemaRegistry, SchemaRegistryOptions } from './src/server.ts'

@@ -76,3 +76,14 @@ test('registry start serves the registry until Ctrl-C and then exits cleanly', a
   const [code] = (await exited) as [number | null]
   assert.equal(code, 0)
 })
+
+test('topics ensure creates the catalog topics once and leaves them alone the second time', async () => {
+  const brokers = process.env['KAFKA_BROKERS']!
+  const first = await runCli(['topics', 'ensure', '--brokers', brokers, '--json'])
+  assert.equal(first.status, 0, first.stderr)
+  const report = JSON.parse(first.stdout) as { created: string[]; existing: string[] }
+  const topics = eventTypes().map((type) => catalogEntry(type).topic)
+  assert.deepEqual([...report.created, ...report.existing].sort(), [...topics].sort())
+  const second = await runCli(['topics', 'ensure', '--brokers', brokers, '--json'])
+  assert.deepEqual((JSON.parse(second.stdout) as { created: string[] }).created, [])
+})

@@ -1,4 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { Counter } from 'prom-client'
+import { createMetricsRegistry } from '#libs/observability'
 import type { SchemaStore } from '../store.ts'
 import { compatibilityRoutes } from './compatibility.ts'
 import { configRoutes } from './config.ts'
@@ -6,6 +8,9 @@ import { registerContentTypes } from './content-types.ts'
 import { registerErrorHandlers } from './errors-handler.ts'
 import { schemaRoutes } from './schemas.ts'
 import { subjectRoutes } from './subjects.ts'
+
+/** Metric names of the registry (docs/metrics.md). */
+export const registryMetricNames = { requests: 'eb_registry_requests_total' } as const
 
 /** The Confluent-compatible REST API over a store; reads come from memory, writes go through the store. */
 export function buildRegistryApp(
@@ -22,6 +27,21 @@ export function buildRegistryApp(
   })
   registerContentTypes(app)
   registerErrorHandlers(app)
+
+  // Prometheus: process metrics and answers by route and status.
+  const metrics = createMetricsRegistry()
+  const requests = new Counter({
+    name: registryMetricNames.requests,
+    help: 'Schema registry HTTP answers by route and status code.',
+    labelNames: ['route', 'status'],
+    registers: [metrics],
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) })
+  })
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.contentType).send(await metrics.metrics()),
+  )
 
   app.get('/', async () => ({}))
   app.get('/healthz', async () => ({ status: 'ok' }))

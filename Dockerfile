@@ -1,0 +1,15 @@
+# One image for every service of event-backbone; docker-compose.yml picks the entry per service.
+# Node 24 runs the TypeScript sources directly (type stripping): there is no build step.
+FROM node:24-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+# The `node` devDependency only exists to bring Node 24 to machines without it; the image has it.
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY libs ./libs
+COPY services ./services
+COPY schemas ./schemas
+USER node
+ENV SERVICE_HOST=0.0.0.0
+CMD ["node", "bin/backbone.js", "help"]
