@@ -94,3 +94,35 @@ export function sensorJson(overrides: Record<string, unknown> = {}): Record<stri
     ...overrides,
   }
 }
+
+export interface StoredAt {
+  readonly key: string | undefined
+  readonly value: Buffer
+  readonly headers: Record<string, string>
+}
+
+/** Reads the one record stored at `topic`/`partition`/`offset` (what a 202 answer pointed at). */
+export async function readAt(
+  t: TestContext,
+  topic: string,
+  partition: number,
+  offset: string,
+): Promise<StoredAt> {
+  const consumer = testKafka().consumer({ groupId: uniqueName('ingest-readat'), maxWaitTimeInMs: 100 })
+  await consumer.connect()
+  t.after(() => consumer.disconnect())
+  await consumer.subscribe({ topic, fromBeginning: false })
+  let found: StoredAt | undefined
+  await consumer.run({
+    eachMessage: async ({ partition: p, message }) => {
+      if (p !== partition || message.offset !== offset) return
+      const headers: Record<string, string> = {}
+      for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value)
+      found = { key: message.key?.toString(), value: message.value ?? Buffer.alloc(0), headers }
+    },
+  })
+  consumer.seek({ topic, partition, offset })
+  const record = await waitFor(() => found, { description: `the record at ${topic}/${partition}/${offset}` })
+  await consumer.stop()
+  return record
+}
