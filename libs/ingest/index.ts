@@ -1,6 +1,8 @@
 export type { ApiKey } from './src/api-keys.ts'
 export { findApiKey, hashApiKey, mayPublish, parseApiKeys, presentedKey } from './src/api-keys.ts'
 export { buildIngestApp } from './src/app.ts'
+export type { IngestConfig } from './src/config.ts'
+export { IngestEnv, ingestConfigFromEnv } from './src/config.ts'
 export type { Conversion, FieldError } from './src/json-to-event.ts'
 export { jsonToEvent } from './src/json-to-event.ts'
 export type { IngestMetrics } from './src/metrics.ts'

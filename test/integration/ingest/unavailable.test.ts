@@ -32,7 +32,11 @@ test('Kafka unreachable: 503 kafka_unavailable with Retry-After, for one event a
     retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 },
   })
   const serde = new EventSerde(new ConfluentRegistryClient(sharedRegistryUrl()))
-  const publisher = createPublisher({ kafka, encoder: renamedTopics(serde, {}), retry: { retries: 1, initialRetryTime: 100 } })
+  const publisher = createPublisher({
+    kafka,
+    encoder: renamedTopics(serde, {}),
+    retry: { retries: 1, initialRetryTime: 100 },
+  })
   t.after(() => publisher.close())
   const app = await buildIngestApp({
     publisher,
