@@ -3,13 +3,17 @@ import diagnostics from 'node:diagnostics_channel'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { channelNames } from '#libs/consumer'
+import { ingestMetricNames } from '#libs/ingest'
 import { consumerMetricNames, createMetricsRegistry, instrumentConsumers } from '#libs/observability'
 
 const doc = readFileSync(new URL('../../../docs/metrics.md', import.meta.url), 'utf8')
 
-test('every consumer metric and channel is documented in docs/metrics.md, and nothing else is', () => {
+test('every consumer and ingest metric and channel is documented in docs/metrics.md, and nothing else is', () => {
   const documented = new Set([...doc.matchAll(/^\|\s*`(eb_[a-z_]+)`/gm)].map((m) => m[1]))
-  assert.deepEqual(documented, new Set(Object.values(consumerMetricNames)))
+  assert.deepEqual(
+    documented,
+    new Set([...Object.values(consumerMetricNames), ...Object.values(ingestMetricNames)]),
+  )
   const channels = new Set([...doc.matchAll(/^\|\s*`(event-backbone:[a-z:-]+)`/gm)].map((m) => m[1]))
   assert.deepEqual(channels, new Set(Object.values(channelNames)))
 })
