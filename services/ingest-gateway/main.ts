@@ -23,7 +23,12 @@ try {
   const config = ingestConfigFromEnv()
   const kafka = new Kafka(kafkaConfigFromEnv(process.env, { clientId: 'ingest-gateway' }))
   const serde = new EventSerde(new ConfluentRegistryClient(config.registryUrl, { timeoutMs: 5_000 }))
-  const publisher = createPublisher({ kafka, encoder: catalogEncoder(serde), clientId: 'ingest-gateway' })
+  const publisher = createPublisher({
+    kafka,
+    encoder: catalogEncoder(serde),
+    clientId: 'ingest-gateway',
+    lingerMs: config.lingerMs,
+  })
   const metrics = createMetricsRegistry()
 
   // Connect and register the served schemas in the background, retrying: until both are done the

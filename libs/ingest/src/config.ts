@@ -11,7 +11,15 @@ export const IngestEnv = {
   maxBatchItems: 'INGEST_MAX_BATCH_ITEMS',
   publishTimeoutMs: 'INGEST_PUBLISH_TIMEOUT_MS',
   retryAfterSeconds: 'INGEST_RETRY_AFTER_SECONDS',
+  lingerMs: 'INGEST_LINGER_MS',
 } as const
+
+/**
+ * The publisher's linger for the gateway. Every request waits for its acknowledgement, and the
+ * publisher keeps one batch in flight, so requests that arrive meanwhile coalesce into the next
+ * batch anyway: lingering on top only adds latency (measured in benchmarks/gateway.bench.ts).
+ */
+export const GATEWAY_LINGER_MS = 0
 
 export interface IngestConfig {
   readonly host: string
@@ -23,6 +31,7 @@ export interface IngestConfig {
   readonly maxBatchItems: number
   readonly publishTimeoutMs: number
   readonly retryAfterSeconds: number
+  readonly lingerMs: number
 }
 
 function fail(variable: string, why: string): never {
@@ -81,5 +90,6 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
       600_000,
     ),
     retryAfterSeconds: integer(env, IngestEnv.retryAfterSeconds, INGEST_DEFAULTS.retryAfterSeconds, 1, 3_600),
+    lingerMs: integer(env, IngestEnv.lingerMs, GATEWAY_LINGER_MS, 0, 60_000),
   }
 }
