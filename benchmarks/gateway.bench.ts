@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { loadavg } from 'node:os'
 import { createInterface } from 'node:readline'
 import { smoke } from './lib/env.ts'
 import { emitResult } from './lib/report.ts'
@@ -45,6 +46,7 @@ const deadline = setTimeout(() => {
   process.exit(1)
 }, 600_000)
 
+const loadAtStart = loadavg()[0]!
 try {
   const first = await createInterface({ input: server.stdout! })[Symbol.asyncIterator]().next()
   if (first.done) throw new Error('the gateway server exited before it listened')
@@ -123,6 +125,7 @@ try {
     notes: [
       `autocannon ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds alternating order after an unrecorded warm-up; both servers in one child process, autocannon in the bench process, on a ${process.env['KAFKA_BROKERS']} broker on the same machine`,
       `the gateway run authenticates (SHA-256 of the key), parses and validates the JSON against the Avro schema, encodes Avro and waits for acks=all through the coalescing publisher (linger ${process.env['BENCH_LINGER_MS'] ?? '0, the gateway default'} ms) before answering 202`,
+      `1-minute load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (the machine is shared; rates above the core count mean the servers and the broker waited for CPU)`,
       `latency: autocannon overallRate ${halfRate} req/s (half the median max), ${LATENCY_ROUNDS} runs; every response checked to be 2xx`,
     ],
   })
