@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { hashApiKey, ingestConfigFromEnv } from '#libs/ingest'
+import { hashApiKey, IngestEnv, ingestConfigFromEnv } from '#libs/ingest'
 
 const base = {
   SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',
@@ -47,4 +47,18 @@ test('each setting is read from its variable, and a bad one is named in the erro
     /names "SensorReading", not an event type/,
     'a key may only name types the gateway serves',
   )
+})
+
+test('every gateway variable is in the configuration table of docs/ingest-gateway.md', async () => {
+  const { readFileSync } = await import('node:fs')
+  const doc = readFileSync(new URL('../../../docs/ingest-gateway.md', import.meta.url), 'utf8')
+  const documented = new Set([...doc.matchAll(/^\|\s*`([A-Z_]+)`/gm)].map((match) => match[1]))
+  for (const variable of [
+    ...Object.values(IngestEnv),
+    'SCHEMA_REGISTRY_URL',
+    'SERVICE_HOST',
+    'SERVICE_PORT',
+  ]) {
+    assert.ok(documented.has(variable), `${variable} is documented`)
+  }
 })
