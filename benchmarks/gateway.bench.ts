@@ -34,6 +34,7 @@ const ROUNDS = smoke ? 1 : 5
 const DURATION_S = smoke ? 2 : 10
 const LATENCY_ROUNDS = smoke ? 1 : 3
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64)
+const PIPELINING = Number(process.env['BENCH_PIPELINING'] ?? 1)
 
 const server = spawn(process.execPath, [new URL('./gateway-server.ts', import.meta.url).pathname], {
   env: process.env,
@@ -123,7 +124,7 @@ try {
     ],
     ratios: [ratio('gateway / fastify hello-world', gatewayCase, helloCase, 0.3)],
     notes: [
-      `autocannon ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds alternating order after an unrecorded warm-up; both servers in one child process, autocannon in the bench process, on a ${process.env['KAFKA_BROKERS']} broker on the same machine`,
+      `autocannon ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${DURATION_S} s per run, ${ROUNDS} rounds alternating order after an unrecorded warm-up; both servers in one child process, autocannon in the bench process, on a ${process.env['KAFKA_BROKERS']} broker on the same machine`,
       `the gateway run authenticates (SHA-256 of the key), parses and validates the JSON against the Avro schema, encodes Avro and waits for acks=all through the coalescing publisher (linger ${process.env['BENCH_LINGER_MS'] ?? '0, the gateway default'} ms) before answering 202`,
       `1-minute load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (the machine is shared; rates above the core count mean the servers and the broker waited for CPU)`,
       `latency: autocannon overallRate ${halfRate} req/s (half the median max), ${LATENCY_ROUNDS} runs; every response checked to be 2xx`,

@@ -38,12 +38,35 @@ export function ingestMetrics(registry: Registry): IngestMetrics {
     labelNames: ['event_type', 'outcome'],
     registers,
   })
+  // Labelled children cached per label set: prom-client hashes the label object on every inc.
+  const requestChildren = new Map<string, ReturnType<typeof requests.labels>>()
+  const publishChildren = new Map<
+    string,
+    { duration: ReturnType<typeof publishDuration.labels>; events: ReturnType<typeof events.labels> }
+  >()
   const metrics: IngestMetrics = {
-    request: (eventType, status) => requests.inc({ event_type: eventType, status: String(status) }),
+    request: (eventType, status) => {
+      const key = `${eventType}\n${status}`
+      let child = requestChildren.get(key)
+      if (child === undefined) {
+        child = requests.labels(eventType, String(status))
+        requestChildren.set(key, child)
+      }
+      child.inc()
+    },
     published: (eventType, seconds, ok) => {
       const outcome = ok ? 'published' : 'failed'
-      publishDuration.observe({ event_type: eventType, outcome }, seconds)
-      events.inc({ event_type: eventType, outcome })
+      const key = `${eventType}\n${outcome}`
+      let children = publishChildren.get(key)
+      if (children === undefined) {
+        children = {
+          duration: publishDuration.labels(eventType, outcome),
+          events: events.labels(eventType, outcome),
+        }
+        publishChildren.set(key, children)
+      }
+      children.duration.observe(seconds)
+      children.events.inc()
     },
   }
   registered.set(registry, metrics)

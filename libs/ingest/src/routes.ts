@@ -6,6 +6,7 @@ import { eventTypes as catalogEventTypes, type EventType, type EventTypeMap } fr
 import { PublishTimeoutError } from '#libs/errors'
 import { type Publisher, type PublishOptions, type PublishResult, parseTraceparent } from '#libs/publisher'
 import { type ApiKey, findApiKey, mayPublish, presentedKey } from './api-keys.ts'
+import { Deadlines } from './deadlines.ts'
 import { fastifyProblem, invalidEvent, type Problem, problem, publishProblem } from './http-errors.ts'
 import { acceptJsonOnly, JsonBodyError } from './json-body.ts'
 import { type FieldError, jsonToEvent } from './json-to-event.ts'
@@ -65,32 +66,25 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
   const metrics: IngestMetrics | undefined = options.metrics ? ingestMetrics(options.metrics) : undefined
   let openApi: Record<string, unknown> | undefined
 
+  const deadlines = new Deadlines(publishTimeoutMs)
+  const timedOut = (eventType: string) => () =>
+    new PublishTimeoutError(
+      `no acknowledgement within ${publishTimeoutMs} ms; the event may still be stored`,
+      {
+        context: { eventType },
+      },
+    )
+
   /** Publishes with a deadline: a 503 is better than a client whose request hangs for minutes. */
   const publish = (eventType: EventType, event: EventTypeMap[EventType], publishOptions: PublishOptions) => {
     const started = performance.now()
     const publishing = options.publisher.publish(eventType, event as never, publishOptions)
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new PublishTimeoutError(
-              `no acknowledgement within ${publishTimeoutMs} ms; the event may still be stored`,
-              { context: { eventType } },
-            ),
-          ),
-        publishTimeoutMs,
-      )
-    })
-    return Promise.race([publishing, deadline]).then(
+    return deadlines.bound(publishing, timedOut(eventType)).then(
       (result: PublishResult) => {
-        clearTimeout(timer)
         metrics?.published(eventType, (performance.now() - started) / 1_000, true)
         return result
       },
       (error: unknown) => {
-        clearTimeout(timer)
-        publishing.catch(() => {})
         metrics?.published(eventType, (performance.now() - started) / 1_000, false)
         throw error
       },
