@@ -3,6 +3,7 @@ import diagnostics from 'node:diagnostics_channel'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { channelNames } from '#libs/consumer'
+import { ingestMetricNames } from '#libs/ingest'
 import { consumerMetricNames, createMetricsRegistry, instrumentConsumers } from '#libs/observability'
 import { registryMetricNames } from '#libs/schema-registry'
 
@@ -12,7 +13,11 @@ test('every metric and channel is documented in docs/metrics.md, and nothing els
   const documented = new Set([...doc.matchAll(/^\|\s*`(eb_[a-z_]+)`/gm)].map((m) => m[1]))
   assert.deepEqual(
     documented,
-    new Set([...Object.values(consumerMetricNames), ...Object.values(registryMetricNames)]),
+    new Set([
+      ...Object.values(consumerMetricNames),
+      ...Object.values(registryMetricNames),
+      ...Object.values(ingestMetricNames),
+    ]),
   )
   const channels = new Set([...doc.matchAll(/^\|\s*`(event-backbone:[a-z:-]+)`/gm)].map((m) => m[1]))
   assert.deepEqual(channels, new Set(Object.values(channelNames)))

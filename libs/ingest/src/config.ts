@@ -1,0 +1,95 @@
+import { eventTypes as catalogEventTypes, type EventType, isEventType } from '#libs/catalog'
+import { IngestConfigError } from '#libs/errors'
+import { type ApiKey, parseApiKeys } from './api-keys.ts'
+import { INGEST_DEFAULTS } from './routes.ts'
+
+/** The gateway's own environment variables; docs/ingest-gateway.md has the same table. */
+export const IngestEnv = {
+  apiKeys: 'INGEST_API_KEYS',
+  eventTypes: 'INGEST_EVENT_TYPES',
+  bodyLimit: 'INGEST_BODY_LIMIT_BYTES',
+  maxBatchItems: 'INGEST_MAX_BATCH_ITEMS',
+  publishTimeoutMs: 'INGEST_PUBLISH_TIMEOUT_MS',
+  retryAfterSeconds: 'INGEST_RETRY_AFTER_SECONDS',
+  lingerMs: 'INGEST_LINGER_MS',
+} as const
+
+/**
+ * The publisher's linger for the gateway. Every request waits for its acknowledgement, and the
+ * publisher keeps one batch in flight, so requests that arrive meanwhile coalesce into the next
+ * batch anyway: lingering on top only adds latency (measured in benchmarks/gateway.bench.ts).
+ */
+export const GATEWAY_LINGER_MS = 0
+
+export interface IngestConfig {
+  readonly host: string
+  readonly port: number
+  readonly registryUrl: string
+  readonly keys: readonly ApiKey[]
+  readonly eventTypes: readonly EventType[]
+  readonly bodyLimit: number
+  readonly maxBatchItems: number
+  readonly publishTimeoutMs: number
+  readonly retryAfterSeconds: number
+  readonly lingerMs: number
+}
+
+function fail(variable: string, why: string): never {
+  throw new IngestConfigError(`${variable} ${why}`, { context: { variable } })
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name]?.trim()
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    fail(name, `needs to be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`)
+  }
+  return value
+}
+
+/**
+ * The gateway's settings from the environment (Kafka's own come from kafkaConfigFromEnv). Fails
+ * with a message naming the variable; never echoes an API key entry's hash back.
+ */
+export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IngestConfig {
+  const registryUrl = env['SCHEMA_REGISTRY_URL']?.trim()
+  if (!registryUrl) fail('SCHEMA_REGISTRY_URL', 'is not set (the schema registry base URL)')
+  try {
+    new URL(registryUrl)
+  } catch {
+    fail('SCHEMA_REGISTRY_URL', 'is not a URL')
+  }
+  const typesText = env[IngestEnv.eventTypes]?.trim()
+  let eventTypes = catalogEventTypes()
+  if (typesText) {
+    const listed = typesText.split(',').map((type) => type.trim())
+    for (const type of listed) {
+      if (!isEventType(type)) {
+        fail(IngestEnv.eventTypes, `names ${JSON.stringify(type)}, which is not an event type of the catalog`)
+      }
+    }
+    eventTypes = listed as EventType[]
+  }
+  const keysText = env[IngestEnv.apiKeys]?.trim()
+  if (!keysText)
+    fail(IngestEnv.apiKeys, 'is not set: without keys no client could publish (see docs/ingest-gateway.md)')
+  return {
+    host: env['SERVICE_HOST']?.trim() || '127.0.0.1',
+    port: integer(env, 'SERVICE_PORT', 8080, 0, 65_535),
+    registryUrl,
+    keys: parseApiKeys(keysText, eventTypes),
+    eventTypes,
+    bodyLimit: integer(env, IngestEnv.bodyLimit, INGEST_DEFAULTS.bodyLimit, 1024, 64 * 1024 * 1024),
+    maxBatchItems: integer(env, IngestEnv.maxBatchItems, INGEST_DEFAULTS.maxBatchItems, 1, 100_000),
+    publishTimeoutMs: integer(
+      env,
+      IngestEnv.publishTimeoutMs,
+      INGEST_DEFAULTS.publishTimeoutMs,
+      100,
+      600_000,
+    ),
+    retryAfterSeconds: integer(env, IngestEnv.retryAfterSeconds, INGEST_DEFAULTS.retryAfterSeconds, 1, 3_600),
+    lingerMs: integer(env, IngestEnv.lingerMs, GATEWAY_LINGER_MS, 0, 60_000),
+  }
+}
