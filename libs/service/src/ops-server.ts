@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { Logger } from '#libs/observability'
 import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.ts'
@@ -27,7 +27,7 @@ export async function startServiceHttp(options: {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default one.
     loggerInstance: options.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   })
   registerOpsRoutes(app, { service: options.service, metrics: options.metrics, readiness: options.readiness })
