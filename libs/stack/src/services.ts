@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 /**
  * The services of the local stack: what `backbone up` starts, and what docker-compose.yml runs
  * (test/unit/stack/compose.test.ts keeps the two in step). Every service reads the shared
@@ -36,7 +38,9 @@ export const stackServices: readonly StackService[] = [
     entry: 'services/ingest-gateway/main.ts',
     defaultPort: 8080,
     role: 'HTTP ingest of domain events',
-    env: (context) => ({ INGEST_API_KEYS: `demo:${context.apiKey}:*` }),
+    env: (context) => ({
+      INGEST_API_KEYS: `demo:${createHash('sha256').update(context.apiKey).digest('hex')}:*`,
+    }),
   },
   {
     name: 'upload-processor',
