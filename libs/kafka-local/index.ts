@@ -1,5 +1,7 @@
 export type { BrokerPorts } from './src/broker-config.ts'
 export { log4j2Properties, newClusterId, serverProperties } from './src/broker-config.ts'
+export type { BrokerSecurity, ScramUser } from './src/broker-security.ts'
+export { addScramArgs, scramMechanism, scramUsers, securitySettings } from './src/broker-security.ts'
 export { cacheDir, kafkaPom, resolveKafkaClasspath } from './src/classpath.ts'
 export type { ContainerKafka } from './src/container-broker.ts'
 export { containerRuntimeAvailable, kafkaImage, startContainerKafka } from './src/container-broker.ts'
