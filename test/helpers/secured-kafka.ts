@@ -14,6 +14,8 @@ export interface SecuredKafka {
   env(principal: string, password?: string): NodeJS.ProcessEnv
   /** A kafkajs client built by kafkaConfigFromEnv from that environment, as the services build theirs. */
   kafka(principal: string, overrides?: Partial<KafkaConfig>): Kafka
+  /** The kafkajs configuration kafkaConfigFromEnv builds for that principal. */
+  config(principal: string): KafkaConfig
 }
 
 export async function startSecuredKafka(principals: readonly string[]): Promise<SecuredKafka> {
@@ -40,6 +42,7 @@ export async function startSecuredKafka(principals: readonly string[]): Promise<
     broker,
     passwords,
     env,
+    config: (principal) => kafkaConfigFromEnv(env(principal)),
     kafka: (principal, overrides = {}) =>
       new Kafka(kafkaConfigFromEnv(env(principal), { logLevel: logLevel.NOTHING, ...overrides })),
   }
