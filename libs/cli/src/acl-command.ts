@@ -11,7 +11,7 @@ import {
   managedPrincipals,
   planAcls,
 } from '#libs/access'
-import { UsageError } from '#libs/errors'
+import { KafkaAuthenticationError, UsageError } from '#libs/errors'
 import { kafkaConfigFromEnv } from '#libs/kafka'
 import { resolveBrokers } from './brokers.ts'
 import { emit } from './output.ts'
@@ -51,8 +51,21 @@ async function withAdmin<T>(
   work: (admin: ReturnType<Kafka['admin']>) => Promise<T>,
 ) {
   const brokers = await resolveBrokers(flag)
-  const admin = new Kafka(kafkaConfigFromEnv(process.env, { clientId: 'backbone-acl', brokers })).admin()
-  await admin.connect()
+  const config = kafkaConfigFromEnv(process.env, { clientId: 'backbone-acl', brokers, retry: { retries: 2 } })
+  const admin = new Kafka(config).admin()
+  try {
+    await admin.connect()
+  } catch (error) {
+    if ((error as Error).name !== 'KafkaJSSASLAuthenticationError') throw error
+    const user = process.env['KAFKA_SASL_USERNAME']
+    throw new KafkaAuthenticationError(
+      `Kafka refused the credentials of ${user}: ${(error as Error).message}`,
+      {
+        cause: error,
+        context: { user },
+      },
+    )
+  }
   try {
     return await work(admin)
   } finally {

@@ -13,3 +13,9 @@ export const AccessManifestError = defineError(
   'the access manifest is inconsistent (unknown event type, duplicate principal or group)',
   false,
 )
+export const KafkaAuthenticationError = defineError(
+  'KafkaAuthenticationError',
+  'EB_KAFKA_AUTH',
+  'the Kafka cluster refused the SASL credentials',
+  false,
+)
