@@ -13,6 +13,7 @@ import {
 } from '#libs/access'
 import { KafkaAuthenticationError, UsageError } from '#libs/errors'
 import { kafkaConfigFromEnv } from '#libs/kafka'
+import { aclUsersCommand, aclUsersUsage } from './acl-users.ts'
 import { resolveBrokers } from './brokers.ts'
 import { emit } from './output.ts'
 
@@ -21,7 +22,8 @@ export const aclUsage = `usage: backbone acl plan [--brokers LIST] [--json]
   plan   prints the least-privilege ACLs derived from the access manifest, by principal; with a
          cluster (--brokers or KAFKA_BROKERS) also what apply would add and remove there.
   apply  makes the cluster's ACLs of the manifest's principals equal the plan. Connects with the
-         admin credentials from KAFKA_SASL_MECHANISM / KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD.`
+         admin credentials from KAFKA_SASL_MECHANISM / KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD.
+${aclUsersUsage}`
 
 function byPrincipal(bindings: readonly AclBinding[]): string {
   const groups = new Map<string, string[]>()
@@ -75,6 +77,7 @@ async function withAdmin<T>(
 
 export async function aclCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args
+  if (sub === 'users') return aclUsersCommand(rest)
   if (sub !== 'plan' && sub !== 'apply') {
     throw new UsageError(sub ? `unknown acl command '${sub}'\n${aclUsage}` : aclUsage)
   }

@@ -19,3 +19,9 @@ export const KafkaAuthenticationError = defineError(
   'the Kafka cluster refused the SASL credentials',
   false,
 )
+export const ScramCredentialError = defineError(
+  'ScramCredentialError',
+  'EB_SCRAM_CREDENTIAL',
+  'kafka-configs could not create or change a SCRAM credential',
+  false,
+)

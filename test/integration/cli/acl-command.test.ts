@@ -1,9 +1,11 @@
-// Proves `backbone acl plan|apply` shows the diff against a secured cluster, applies the plan declaratively for the manifest's principals only, and is idempotent.
+// Proves `backbone acl plan|apply` shows the diff against a secured cluster and applies the plan declaratively for the manifest's principals only, and `acl users set` rotates a SCRAM password.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { after, before, test } from 'node:test'
-import type { AclEntry, Admin } from 'kafkajs'
+import { type AclEntry, type Admin, Kafka } from 'kafkajs'
 import { type AclBinding, accessManifest, currentAcls, planAcls } from '#libs/access'
-import { runCli } from '../../helpers/cli.ts'
+import { kafkaConfigFromEnv } from '#libs/kafka'
+import { cliPath, repoRoot, runCli } from '../../helpers/cli.ts'
 import { type SecuredKafka, startSecuredKafka } from '../../helpers/secured-kafka.ts'
 
 let secured: SecuredKafka
@@ -76,4 +78,44 @@ test('apply with a wrong admin password ends with one line naming the user', asy
   )
   assert.equal(result.status, 1)
   assert.match(result.stderr, /^backbone: Kafka refused the credentials of admin: .* \[EB_KAFKA_AUTH\]\n$/)
+})
+
+function runWithStdin(args: string[], env: NodeJS.ProcessEnv, input: string) {
+  return new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, _stdout, stderr) => resolve({ status: error ? (error.code as number) : 0, stderr }),
+    )
+    child.stdin?.end(input)
+  })
+}
+
+test('acl users set creates a SCRAM user from stdin, and setting it again rotates the password', async () => {
+  const connects = async (password: string) => {
+    const client = new Kafka(
+      kafkaConfigFromEnv(secured.env('rotated', password), { retry: { retries: 0 } }),
+    ).admin()
+    try {
+      await client.connect()
+      return true
+    } catch {
+      return false
+    } finally {
+      await client.disconnect()
+    }
+  }
+  const set = (password: string) =>
+    runWithStdin(
+      ['acl', 'users', 'set', 'rotated', '--brokers', secured.broker.bootstrap],
+      secured.env('admin'),
+      `${password}\n`,
+    )
+  assert.equal((await set('first-secret')).status, 0)
+  assert.equal(await connects('first-secret'), true)
+  const rotated = await set('second-secret')
+  assert.equal(rotated.status, 0, rotated.stderr)
+  assert.equal(await connects('second-secret'), true)
+  assert.equal(await connects('first-secret'), false)
 })
