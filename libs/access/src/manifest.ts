@@ -14,6 +14,8 @@ export interface ServiceAccess {
   readonly group?: string
   /** Exactly-once: transactional ids `<group>.<topic>.<partition>` (transactionalIdFor). */
   readonly exactlyOnce?: boolean
+  /** More SCRAM users with the same grants: a second user while its credentials are rotated. */
+  readonly alsoAs?: readonly string[]
 }
 
 export interface RegistryAccess {

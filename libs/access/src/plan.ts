@@ -26,7 +26,7 @@ function check(manifest: AccessManifest): void {
   const principals = [manifest.admin, manifest.registry.principal, manifest.replayer.principal]
   const groups = new Set<string>()
   for (const [name, service] of Object.entries(manifest.services)) {
-    principals.push(name)
+    principals.push(name, ...(service.alsoAs ?? []))
     if (service.consumes?.length && !service.group) {
       throw new AccessManifestError(`${name} consumes events but has no group`, {
         context: { principal: name },
@@ -135,7 +135,9 @@ function planRegistry(manifest: AccessManifest, out: AclBinding[]): void {
 export function planAcls(manifest: AccessManifest): AclBinding[] {
   check(manifest)
   const out: AclBinding[] = []
-  for (const [name, service] of Object.entries(manifest.services)) planService(name, service, out)
+  for (const [name, service] of Object.entries(manifest.services)) {
+    for (const principal of [name, ...(service.alsoAs ?? [])]) planService(principal, service, out)
+  }
   planRegistry(manifest, out)
   planReplayer(manifest, out)
   return sortBindings([...new Map(out.map((binding) => [bindingKey(binding), binding])).values()])
@@ -143,7 +145,9 @@ export function planAcls(manifest: AccessManifest): AclBinding[] {
 
 /** The principals a plan manages (`User:<name>`): the only ones whose ACLs apply may remove. */
 export function managedPrincipals(manifest: AccessManifest): string[] {
-  return [...Object.keys(manifest.services), manifest.registry.principal, manifest.replayer.principal].map(
-    (name) => `User:${name}`,
-  )
+  const services = Object.entries(manifest.services).flatMap(([name, service]) => [
+    name,
+    ...(service.alsoAs ?? []),
+  ])
+  return [...services, manifest.registry.principal, manifest.replayer.principal].map((name) => `User:${name}`)
 }

@@ -110,3 +110,20 @@ test("the diff adds what is missing and removes only managed principals' extra b
   assert.deepEqual(diff.toAdd, [first])
   assert.deepEqual(diff.toRemove, [stray])
 })
+
+test('a second user of a service (credential rotation) gets the same grants and is managed', () => {
+  const base = accessManifest as AccessManifest
+  const manifest: AccessManifest = {
+    ...base,
+    services: {
+      ...base.services,
+      'login-monitor': { ...base.services['login-monitor']!, alsoAs: ['login-monitor-2'] },
+    },
+  }
+  const lines = (principal: string) =>
+    planAcls(manifest)
+      .filter((binding) => binding.principal === `User:${principal}`)
+      .map((binding) => describeBinding(binding).replace(`User:${principal}`, ''))
+  assert.deepEqual(lines('login-monitor-2'), lines('login-monitor'))
+  assert.ok(managedPrincipals(manifest).includes('User:login-monitor-2'))
+})
