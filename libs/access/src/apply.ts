@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import type { AclEntry, AclFilter, Admin } from 'kafkajs'
 import { type AclBinding, bindingKey, sortBindings } from './bindings.ts'
 
@@ -103,11 +104,15 @@ export function diffAcls(
 /**
  * Makes the cluster hold exactly the plan for the managed principals: creates what is missing and
  * deletes their bindings that the plan no longer has. Idempotent; other principals' ACLs are left alone.
+ * Resolves once the broker answering DescribeAcls serves the plan: the controller commits ACL changes
+ * before brokers apply them, so a client started right after CreateAcls answered could still be
+ * refused (seen as a flaky test on a loaded machine). Waits at most `settleTimeoutMs`.
  */
 export async function applyAcls(
   admin: Admin,
   plan: readonly AclBinding[],
   managed: readonly string[],
+  settleTimeoutMs = 15_000,
 ): Promise<AclDiff> {
   const diff = diffAcls(plan, await currentAcls(admin), managed)
   if (diff.toAdd.length > 0) await admin.createAcls({ acl: diff.toAdd.map(toEntry) })
@@ -115,6 +120,12 @@ export async function applyAcls(
     await admin.deleteAcls({
       filters: diff.toRemove.map((binding) => toEntry(binding) as unknown as AclFilter),
     })
+  }
+  const deadline = Date.now() + settleTimeoutMs
+  for (;;) {
+    const left = diffAcls(plan, await currentAcls(admin), managed)
+    if ((left.toAdd.length === 0 && left.toRemove.length === 0) || Date.now() > deadline) break
+    await delay(100)
   }
   return diff
 }
