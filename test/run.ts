@@ -4,7 +4,7 @@
  *
  *   npm test                      everything
  *   npm test -- test/unit         only files under the given paths
- *   SKIP_CHECKS=1 npm test -- …   skip typecheck, lint and codegen check (local iteration only)
+ *   SKIP_CHECKS=1 npm test -- …   skip typecheck, lint, codegen check and npm audit (local iteration only)
  */
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
@@ -87,6 +87,8 @@ if (!process.env['SKIP_CHECKS']) {
     runStep('typecheck', 'tsc', ['--noEmit', '-p', 'tsconfig.json']),
     runStep('lint', 'biome', ['ci', '--reporter=summary', '.']),
     runStep('generated code check', 'node', ['scripts/check-generated.ts']),
+    // Fails on high/critical advisories; only warns when the advisory service is unreachable.
+    runStep('npm audit', 'node', ['scripts/audit.ts']),
   ])
   if (checks.some((code) => code !== 0)) await shutdown(1)
   say('static checks passed')

@@ -1,5 +1,6 @@
 import { UsageError } from '#libs/errors'
 import { silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+import { aclCommand, aclUsage } from './src/acl-command.ts'
 import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'
 import { fail } from './src/output.ts'
 import { registryCommand, registryUsage } from './src/registry-command.ts'
@@ -15,6 +16,7 @@ commands:
   registry start             run the embedded schema registry
   schemas register|check     register the catalog's schemas, or check them for compatibility
   topics ensure              create the catalog's domain topics that are missing
+  acl plan|apply             derive the least-privilege ACLs from the access manifest, apply them
 
 ${kafkaUsage}
 
@@ -22,7 +24,9 @@ ${registryUsage}
 
 ${schemasUsage}
 
-${topicsUsage}`
+${topicsUsage}
+
+${aclUsage}`
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
@@ -30,6 +34,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   registry: registryCommand,
   schemas: schemasCommand,
   topics: topicsCommand,
+  acl: aclCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { type BrokerSecurity, securitySettings } from './broker-security.ts'
 
 export interface BrokerPorts {
   readonly broker: number
@@ -21,7 +22,12 @@ export function newClusterId(): string {
  * Internal topics get replication factor 1 and few partitions, so the first consumer group and the
  * first transaction do not wait for 50 partitions to be created.
  */
-export function serverProperties(options: { host: string; ports: BrokerPorts; dataDir: string }): string {
+export function serverProperties(options: {
+  host: string
+  ports: BrokerPorts
+  dataDir: string
+  security?: BrokerSecurity
+}): string {
   const { host, ports, dataDir } = options
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
@@ -48,6 +54,12 @@ export function serverProperties(options: { host: string; ports: BrokerPorts; da
     'auto.create.topics.enable': false,
     'log.retention.check.interval.ms': 60_000,
     'log.segment.delete.delay.ms': 1_000,
+  }
+  if (options.security) {
+    Object.assign(
+      settings,
+      securitySettings(options.security, { host, broker: ports.broker, controller: ports.controller }),
+    )
   }
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)

@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { BrokerStartError } from '#libs/errors'
 import { log4j2Properties, newClusterId, serverProperties } from './broker-config.ts'
+import { addScramArgs, type BrokerSecurity } from './broker-security.ts'
 import { resolveKafkaClasspath } from './classpath.ts'
 import { checkJava, javaExecutable } from './java.ts'
 import { brokerWrapperScript } from './lifeline.ts'
@@ -29,6 +30,11 @@ export interface LocalKafkaOptions {
   readonly detached?: boolean
   readonly startTimeoutMs?: number
   readonly heapMb?: number
+  /**
+   * Start with SASL/SCRAM-SHA-512 and the StandardAuthorizer instead of PLAINTEXT (docs/security.md).
+   * Without it the broker is open to anyone on loopback, as before.
+   */
+  readonly security?: BrokerSecurity
 }
 
 export interface LocalKafka {
@@ -39,6 +45,8 @@ export interface LocalKafka {
   readonly dataDir: string
   readonly logFile: string
   readonly ownsDataDir: boolean
+  /** The client settings for the admin (super) user when the broker was started with `security`. */
+  readonly adminSasl?: { mechanism: 'scram-sha-512'; username: string; password: string }
   stop(): Promise<void>
 }
 
@@ -77,7 +85,13 @@ export async function stopProcessGroup(pid: number, graceMs = 30_000): Promise<v
   while (isAlive(pid)) await delay(50)
 }
 
-async function formatStorage(java: string, classpath: string, propertiesFile: string, logFile: string) {
+async function formatStorage(
+  java: string,
+  classpath: string,
+  propertiesFile: string,
+  logFile: string,
+  security: BrokerSecurity | undefined,
+) {
   try {
     await run(
       java,
@@ -91,6 +105,7 @@ async function formatStorage(java: string, classpath: string, propertiesFile: st
         newClusterId(),
         '-c',
         propertiesFile,
+        ...(security ? addScramArgs(security) : []),
       ],
       { timeout: 90_000 },
     )
@@ -121,11 +136,12 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const logFile = join(logDir, 'server.log')
   const propertiesFile = join(dataDir, 'server.properties')
   const log4jFile = join(dataDir, 'log4j2.properties')
-  await writeFile(propertiesFile, serverProperties({ host, ports, dataDir: storageDir }))
+  const security = options.security
+  await writeFile(propertiesFile, serverProperties({ host, ports, dataDir: storageDir, security }))
   await writeFile(log4jFile, log4j2Properties(logFile))
   await writeFile(`${logFile}.log4j2.properties`, log4j2Properties(join(logDir, 'storage-tool.log')))
 
-  await formatStorage(java, classpath, propertiesFile, logFile)
+  await formatStorage(java, classpath, propertiesFile, logFile, security)
 
   const heapMb = options.heapMb ?? 1024
   const consoleOut = openSync(join(logDir, 'console.log'), 'a')
@@ -172,8 +188,16 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     await stopProcessGroup(pid)
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true })
   }
+  const adminSasl = security
+    ? {
+        mechanism: 'scram-sha-512' as const,
+        username: security.admin.name,
+        password: security.admin.password,
+      }
+    : undefined
   try {
     await waitForBroker([bootstrap], {
+      ...(adminSasl ? { sasl: adminSasl } : {}),
       timeoutMs: options.startTimeoutMs ?? 120_000,
       abortIf: () =>
         exited === undefined
@@ -188,5 +212,14 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       ? error
       : new BrokerStartError(`${(error as Error).message}; broker log: ${logFile}`, { cause: error })
   }
-  return { bootstrap, brokers: [bootstrap], pid, dataDir, logFile, ownsDataDir, stop }
+  return {
+    bootstrap,
+    brokers: [bootstrap],
+    pid,
+    dataDir,
+    logFile,
+    ownsDataDir,
+    ...(adminSasl ? { adminSasl } : {}),
+    stop,
+  }
 }

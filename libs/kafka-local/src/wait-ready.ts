@@ -1,11 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { Kafka, logLevel } from 'kafkajs'
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs'
 import { BrokerUnreachableError } from '#libs/errors'
 
 export interface WaitReadyOptions {
   readonly timeoutMs: number
   /** Checked between attempts: lets the caller fail fast when the broker process has died. */
   readonly abortIf?: () => Error | undefined
+  /** Credentials for a secured cluster: ready then also means "authenticates this user". */
+  readonly sasl?: SASLOptions
 }
 
 /**
@@ -21,6 +23,7 @@ export async function waitForBroker(brokers: readonly string[], options: WaitRea
     connectionTimeout: 1_000,
     requestTimeout: 2_000,
     retry: { retries: 0 },
+    ...(options.sasl ? { sasl: options.sasl } : {}),
   })
   let lastError: unknown
   while (Date.now() < deadline) {

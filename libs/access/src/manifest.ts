@@ -1,0 +1,89 @@
+import type { EventType } from '#libs/catalog'
+
+/**
+ * Who may do what on Kafka, in one place. Principal names are SCRAM user names and equal the
+ * service names of the stack (libs/stack); group ids are the consumer groups the services use, so a
+ * service can import its group id from here instead of spelling it twice.
+ */
+export interface ServiceAccess {
+  /** Event types it publishes: WRITE on their catalog topics, nothing else. */
+  readonly publishes: readonly EventType[]
+  /** Event types its consumer group reads. Needs `group`. */
+  readonly consumes?: readonly EventType[]
+  /** Its consumer group: owns `<group>.`-prefixed retry and dead-letter topics. */
+  readonly group?: string
+  /** Exactly-once: transactional ids `<group>.<topic>.<partition>` (transactionalIdFor). */
+  readonly exactlyOnce?: boolean
+  /** More SCRAM users with the same grants: a second user while its credentials are rotated. */
+  readonly alsoAs?: readonly string[]
+}
+
+export interface RegistryAccess {
+  readonly principal: string
+  /** The compacted storage topic (`_schemas`); the writer's transactional id derives from it. */
+  readonly topic: string
+}
+
+export interface ReplayerAccess {
+  readonly principal: string
+  readonly jobsTopic: string
+  readonly auditTopic: string
+  /** `replay-<jobId>` (libs/dlq replayTransactionalId). */
+  readonly transactionalIdPrefix: string
+  /** Readers of dead-letter topics use throw-away groups with this prefix. */
+  readonly readerGroupPrefix: string
+}
+
+export interface AccessManifest {
+  /** The super user: the broker itself and operator tooling (topic provisioning, ACLs). */
+  readonly admin: string
+  readonly services: Readonly<Record<string, ServiceAccess>>
+  readonly registry: RegistryAccess
+  readonly replayer: ReplayerAccess
+}
+
+/** The backbone's own principals. Group ids equal service names. */
+export const accessManifest = {
+  admin: 'admin',
+  services: {
+    'ingest-gateway': {
+      publishes: ['FileUploadCompleted', 'PaymentConfirmed', 'UserLogin', 'SensorReading'],
+    },
+    'upload-processor': {
+      publishes: ['UploadProcessed'],
+      consumes: ['FileUploadCompleted'],
+      group: 'upload-processor',
+    },
+    'payments-ledger': {
+      publishes: ['LedgerPosting'],
+      consumes: ['PaymentConfirmed'],
+      group: 'payments-ledger',
+      exactlyOnce: true,
+    },
+    'login-monitor': {
+      publishes: ['SecurityAlert'],
+      consumes: ['UserLogin'],
+      group: 'login-monitor',
+    },
+    'sensor-aggregator': {
+      publishes: ['SensorWindowAggregate'],
+      consumes: ['SensorReading'],
+      group: 'sensor-aggregator',
+      exactlyOnce: true,
+    },
+  },
+  registry: { principal: 'schema-registry', topic: '_schemas' },
+  replayer: {
+    principal: 'dlq-console',
+    jobsTopic: '_backbone-replay-jobs',
+    auditTopic: '_backbone-replay-audit',
+    transactionalIdPrefix: 'replay-',
+    readerGroupPrefix: '_backbone-dlq-reader-',
+  },
+} as const satisfies AccessManifest
+
+/** The consumer group id of a service in the manifest (what its consumer runtime must use). */
+export function groupIdOf(service: keyof typeof accessManifest.services): string | undefined {
+  const access: ServiceAccess = accessManifest.services[service]
+  return access.group
+}
