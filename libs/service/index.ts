@@ -1,3 +1,10 @@
+export type {
+  ConsumerService,
+  ConsumerServiceOptions,
+  ServiceDeps,
+} from './src/consumer-service.ts'
+export { runConsumerService, startConsumerService } from './src/consumer-service.ts'
+export { envDurationList, envDurationMs, envInt, envString, ServiceEnv } from './src/env.ts'
 export type { StopHook } from './src/lifecycle.ts'
 export { stopOnSignals } from './src/lifecycle.ts'
 export type { ReadinessCheck } from './src/ops-routes.ts'

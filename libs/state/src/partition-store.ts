@@ -1,0 +1,111 @@
+import type { Kafka } from 'kafkajs'
+import type { HandlerContext } from '#libs/consumer'
+import { onChannel } from '#libs/consumer'
+import { readPartition } from './read-partition.ts'
+
+export interface ValueCodec<V> {
+  encode(value: V): Buffer
+  decode(bytes: Buffer): V
+}
+
+export interface PartitionStoreOptions<V> {
+  readonly kafka: Kafka
+  readonly groupId: string
+  /** The compacted changelog topic, partitioned like the input topic (see `changelogTopicSpec`). */
+  readonly changelogTopic: string
+  readonly codec: ValueCodec<V>
+  readonly restoreTimeoutMs?: number
+}
+
+interface Slot<V> {
+  readonly generation: number
+  readonly values: Map<string, V>
+  lastOffset: bigint
+}
+
+/**
+ * Per-partition state for an exactly-once handler, backed by a changelog topic that is written in
+ * the input's transaction (`put` emits through `ctx.emit`, to the input's partition number), the
+ * approach of Kafka Streams' state stores.
+ *
+ * The in-memory copy of a partition is trusted only while nothing can have changed behind it. It is
+ * restored from the changelog before the first record of a partition after every group join (the
+ * partition may have been someone else's meanwhile) and whenever a record arrives at or below the
+ * last offset seen (a transaction was aborted and the records are fetched again, so the memory
+ * holds effects that never committed). The restore runs inside the handler, after the runtime's
+ * transactional producer for the partition fenced the previous owner, so the changelog partition
+ * has no open transaction: its committed end is the state matching the committed input offset.
+ *
+ * Only one transactional id may write a changelog partition: subscriptions using a store must not
+ * have retry topics (their records run under another transactional id).
+ */
+export class PartitionStore<V> {
+  readonly #options: PartitionStoreOptions<V>
+  readonly #slots = new Map<number, Slot<V>>()
+  #generation = 0
+  readonly #unsubscribe: () => void
+  restores = 0
+
+  constructor(options: PartitionStoreOptions<V>) {
+    this.#options = options
+    this.#unsubscribe = onChannel('lifecycle', (event) => {
+      if (event.groupId === options.groupId) this.#generation++
+    })
+  }
+
+  /** The partition's state, restored first when it may be stale. Call once at the top of the handler. */
+  async partition(ctx: HandlerContext): Promise<Map<string, V>> {
+    const offset = BigInt(ctx.offset)
+    const slot = this.#slots.get(ctx.partition)
+    if (slot && slot.generation === this.#generation && offset > slot.lastOffset) {
+      slot.lastOffset = offset
+      return slot.values
+    }
+    const generation = this.#generation
+    const bytes = await readPartition(this.#options.kafka, this.#options.changelogTopic, ctx.partition, {
+      ...(this.#options.restoreTimeoutMs === undefined ? {} : { timeoutMs: this.#options.restoreTimeoutMs }),
+    })
+    const values = new Map<string, V>()
+    for (const [key, value] of bytes) values.set(key, this.#options.codec.decode(value))
+    this.restores++
+    this.#slots.set(ctx.partition, { generation, values, lastOffset: offset })
+    return values
+  }
+
+  /**
+   * Sets (or with null deletes) a key of the record's partition and writes it to the changelog in
+   * the record's transaction. Call after everything that can fail: a failed handler's outputs are
+   * dropped, but the memory would keep the change.
+   */
+  async put(ctx: HandlerContext, values: Map<string, V>, key: string, value: V | null): Promise<void> {
+    if (value === null) values.delete(key)
+    else values.set(key, value)
+    await ctx.emit(
+      this.#options.changelogTopic,
+      key,
+      value === null ? null : this.#options.codec.encode(value),
+      {
+        partition: ctx.partition,
+      },
+    )
+  }
+
+  close(): void {
+    this.#unsubscribe()
+  }
+}
+
+/** The changelog topic's spec: compacted, partitioned like the input. */
+export function changelogTopicSpec(topic: string, numPartitions: number) {
+  return { topic, numPartitions, configs: { 'cleanup.policy': 'compact' } }
+}
+
+/** `<group>.<name>.changelog`: owned by the group like its retry and dead-letter topics. */
+export function changelogTopicName(groupId: string, name: string): string {
+  return `${groupId}.${name}.changelog`
+}
+
+export const jsonCodec = <V>(): ValueCodec<V> => ({
+  encode: (value) => Buffer.from(JSON.stringify(value)),
+  decode: (bytes) => JSON.parse(bytes.toString('utf8')) as V,
+})

@@ -1,0 +1,24 @@
+import { emitEvent, onEvent } from '#libs/events'
+import type { ServiceDeps } from '#libs/service'
+import { LoginMonitor } from './logic.ts'
+import { monitorConfig, monitorPolicy } from './policy.ts'
+
+export function loginSubscriptions({ env, serde, logger }: ServiceDeps) {
+  const monitor = new LoginMonitor(monitorConfig(env))
+  return [
+    onEvent(
+      serde,
+      'UserLogin',
+      async (login, ctx) => {
+        for (const alert of monitor.observe(login, new Date())) {
+          await emitEvent(ctx, serde, 'SecurityAlert', alert)
+          logger.warn(
+            { subject: alert.userId, failures: alert.failureCount, alertId: alert.alertId },
+            'security alert',
+          )
+        }
+      },
+      monitorPolicy,
+    ),
+  ]
+}
