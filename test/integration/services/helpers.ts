@@ -83,7 +83,11 @@ export async function waitCommitted(
       }
       return true
     },
-    { description: `group ${groupId} committing past the published records`, timeoutMs: 60_000, intervalMs: 200 },
+    {
+      description: `group ${groupId} committing past the published records`,
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    },
   )
 }
 

@@ -17,7 +17,8 @@ test('three failed logins of one user raise one alert, two failed logins of anot
   const groupId = uniqueName('logins')
   const attacked = uniqueName('user')
   const clumsy = uniqueName('user')
-  const ip = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`
+  const ip = () =>
+    `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`
   const alerts = await outputs(t, fixture, 'SecurityAlert', 'security-alerts', (a) =>
     [attacked, clumsy].includes(a.userId),
   )

@@ -34,9 +34,15 @@ test('every payment becomes one balanced posting and a duplicate paymentId is po
     await fixture.publisher.publish('PaymentConfirmed', duplicate),
   ]
   const ours = new Set([first.paymentId, second.paymentId])
-  const postings = await outputs(t, fixture, 'LedgerPosting', 'ledger', (posting) => ours.has(posting.paymentId))
+  const postings = await outputs(t, fixture, 'LedgerPosting', 'ledger', (posting) =>
+    ours.has(posting.paymentId),
+  )
 
-  const service = await startService(t, fixture, { name: 'payments-ledger', subscriptions: ledgerSubscriptions, env })
+  const service = await startService(t, fixture, {
+    name: 'payments-ledger',
+    subscriptions: ledgerSubscriptions,
+    env,
+  })
   await waitCommitted(t, fixture.kafka, groupId, published)
   const booked = await postings()
   assert.deepEqual(booked.map((posting) => posting.paymentId).sort(), [...ours].sort())
@@ -55,5 +61,9 @@ test('every payment becomes one balanced posting and a duplicate paymentId is po
   await startService(t, fixture, { name: 'payments-ledger', subscriptions: ledgerSubscriptions, env })
   await waitCommitted(t, fixture.kafka, groupId, afterRestart)
   const all = await postings()
-  assert.deepEqual(all.map((posting) => posting.paymentId).sort(), [...ours].sort(), 'one posting per paymentId')
+  assert.deepEqual(
+    all.map((posting) => posting.paymentId).sort(),
+    [...ours].sort(),
+    'one posting per paymentId',
+  )
 })

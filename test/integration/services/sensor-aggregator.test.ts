@@ -14,7 +14,13 @@ const windowMs = 2_000
 const base = Math.floor(Date.parse('2100-01-01T00:00:00Z') / windowMs) * windowMs
 
 function reading(sensorId: string, at: number, value: number): SensorReading {
-  return { ...sampleEvents.SensorReading, eventId: randomUUID(), sensorId, occurredAt: new Date(base + at), value }
+  return {
+    ...sampleEvents.SensorReading,
+    eventId: randomUUID(),
+    sensorId,
+    occurredAt: new Date(base + at),
+    value,
+  }
 }
 
 test('closed windows are emitted once each with count, min, max and mean, and an open window survives a restart', async (t) => {
@@ -22,7 +28,13 @@ test('closed windows are emitted once each with count, min, max and mean, and an
   const groupId = uniqueName('sensors')
   const sensor = uniqueName('sensor')
   const env = { CONSUMER_GROUP: groupId, SENSOR_WINDOW: `${windowMs}ms`, SENSOR_GRACE: '0' }
-  const aggregates = await outputs(t, fixture, 'SensorWindowAggregate', 'sensor-windows', (a) => a.sensorId === sensor)
+  const aggregates = await outputs(
+    t,
+    fixture,
+    'SensorWindowAggregate',
+    'sensor-windows',
+    (a) => a.sensorId === sensor,
+  )
   const publish = (r: SensorReading) => fixture.publisher.publish('SensorReading', r)
 
   const beforeRestart = [
@@ -31,7 +43,11 @@ test('closed windows are emitted once each with count, min, max and mean, and an
     await publish(reading(sensor, 1_500, 23)),
     await publish(reading(sensor, 2_100, 10)),
   ]
-  const service = await startService(t, fixture, { name: 'sensor-aggregator', subscriptions: sensorSubscriptions, env })
+  const service = await startService(t, fixture, {
+    name: 'sensor-aggregator',
+    subscriptions: sensorSubscriptions,
+    env,
+  })
   await waitCommitted(t, fixture.kafka, groupId, beforeRestart)
   await service.stop()
 
@@ -42,7 +58,14 @@ test('closed windows are emitted once each with count, min, max and mean, and an
 
   const windows = (await aggregates()).sort((a, b) => a.windowStart.getTime() - b.windowStart.getTime())
   assert.deepEqual(
-    windows.map((w) => [w.windowStart.getTime() - base, w.windowEnd.getTime() - base, w.count, w.min, w.max, w.mean]),
+    windows.map((w) => [
+      w.windowStart.getTime() - base,
+      w.windowEnd.getTime() - base,
+      w.count,
+      w.min,
+      w.max,
+      w.mean,
+    ]),
     [
       [0, 2_000, 3, 20, 26, 23],
       [2_000, 4_000, 2, 10, 14, 12],

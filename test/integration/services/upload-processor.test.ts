@@ -20,7 +20,9 @@ test('a transient failure is retried until processed and a permanent one lands i
   const broken = upload({ simulate: 'permanent' })
   const fine = upload({})
   const ours = new Set([flaky.uploadId, broken.uploadId, fine.uploadId])
-  const processed = await outputs(t, fixture, 'UploadProcessed', 'uploads-processed', (e) => ours.has(e.uploadId))
+  const processed = await outputs(t, fixture, 'UploadProcessed', 'uploads-processed', (e) =>
+    ours.has(e.uploadId),
+  )
   for (const event of [flaky, broken, fine]) await fixture.publisher.publish('FileUploadCompleted', event)
 
   // 1 attempt + 2 in-process retries fail; the 4th attempt, from the 1 s retry tier, succeeds.
