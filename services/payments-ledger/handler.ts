@@ -8,7 +8,15 @@ import { decide, invalidPayment, type PostedPayment } from './logic.ts'
 import { ledgerPolicy } from './policy.ts'
 
 /** The group's dedupe store: `<group>.posted-payments.changelog`, keyed by paymentId. */
-export async function ledgerSubscriptions({ env, kafka, serde, logger, groupId, onStop }: ServiceDeps) {
+export async function ledgerSubscriptions({
+  env,
+  kafka,
+  serde,
+  logger,
+  metrics,
+  groupId,
+  onStop,
+}: ServiceDeps) {
   const changelogTopic = changelogTopicName(groupId, 'posted-payments')
   const admin = kafka.admin()
   await admin.connect()
@@ -20,7 +28,16 @@ export async function ledgerSubscriptions({ env, kafka, serde, logger, groupId, 
   } finally {
     await admin.disconnect()
   }
-  const store = new PartitionStore<PostedPayment>({ kafka, groupId, changelogTopic, codec: jsonCodec() })
+  const store = new PartitionStore<PostedPayment>({
+    kafka,
+    groupId,
+    changelogTopic,
+    codec: jsonCodec(),
+    onRestore: ({ partition, keys, durationMs }) => {
+      metrics.outcome('state_restored')
+      logger.info({ partition, keys, durationMs }, 'posted payments restored')
+    },
+  })
   onStop(() => store.close())
   return [
     onEvent(
@@ -40,6 +57,7 @@ export async function ledgerSubscriptions({ env, kafka, serde, logger, groupId, 
             },
             'duplicate payment not posted again',
           )
+          metrics.outcome('duplicate_skipped')
           return
         }
         await emitEvent(ctx, serde, 'LedgerPosting', decision.posting)
@@ -47,6 +65,8 @@ export async function ledgerSubscriptions({ env, kafka, serde, logger, groupId, 
           sourceEventId: payment.eventId,
           postingId: decision.posting.postingId,
         })
+        metrics.emitted('LedgerPosting')
+        metrics.outcome('posted')
       },
       ledgerPolicy(env),
     ),

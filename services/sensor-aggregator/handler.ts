@@ -7,7 +7,15 @@ import { type StoreEntry, step } from './logic.ts'
 import { aggregatorPolicy, windowConfig } from './policy.ts'
 
 /** Open windows live in `<group>.sensor-windows.changelog`, so a restart neither loses nor repeats a reading. */
-export async function sensorSubscriptions({ env, kafka, serde, logger, groupId, onStop }: ServiceDeps) {
+export async function sensorSubscriptions({
+  env,
+  kafka,
+  serde,
+  logger,
+  metrics,
+  groupId,
+  onStop,
+}: ServiceDeps) {
   const config = windowConfig(env)
   const changelogTopic = changelogTopicName(groupId, 'sensor-windows')
   const admin = kafka.admin()
@@ -20,7 +28,16 @@ export async function sensorSubscriptions({ env, kafka, serde, logger, groupId, 
   } finally {
     await admin.disconnect()
   }
-  const store = new PartitionStore<StoreEntry>({ kafka, groupId, changelogTopic, codec: jsonCodec() })
+  const store = new PartitionStore<StoreEntry>({
+    kafka,
+    groupId,
+    changelogTopic,
+    codec: jsonCodec(),
+    onRestore: ({ partition, keys, durationMs }) => {
+      metrics.outcome('state_restored')
+      logger.info({ partition, keys, durationMs }, 'open windows restored')
+    },
+  })
   onStop(() => store.close())
   return [
     onEvent(
@@ -31,10 +48,12 @@ export async function sensorSubscriptions({ env, kafka, serde, logger, groupId, 
         const result = step(state, reading, config, new Date())
         if (result.late) {
           logger.info({ sensorId: reading.sensorId, eventId: reading.eventId }, 'late reading dropped')
+          metrics.outcome('late_dropped')
           return
         }
         for (const aggregate of result.closed) await emitEvent(ctx, serde, 'SensorWindowAggregate', aggregate)
         for (const [key, value] of result.changes) await store.put(ctx, state, key, value)
+        if (result.closed.length > 0) metrics.emitted('SensorWindowAggregate', result.closed.length)
       },
       aggregatorPolicy,
     ),

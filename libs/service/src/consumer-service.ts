@@ -12,6 +12,7 @@ import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { envInt, envString, ServiceEnv } from './env.ts'
 import { type StopHook, stopOnSignals } from './lifecycle.ts'
 import { type ServiceHttp, startServiceHttp } from './ops-server.ts'
+import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts'
 
 /** What a service's composition gets to build its subscriptions from. */
 export interface ServiceDeps {
@@ -21,6 +22,7 @@ export interface ServiceDeps {
   readonly kafka: Kafka
   readonly serde: EventSerde
   readonly logger: Logger
+  readonly metrics: ServiceMetrics
   /** Runs when the service stops, after the group left (close stores, timers). */
   onStop(hook: () => void | Promise<void>): void
 }
@@ -68,6 +70,7 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     kafka,
     serde,
     logger,
+    metrics: createServiceMetrics(metrics, options.name),
     onStop: (hook) => stopHooks.push(hook),
   }
   const group = createConsumerGroup({

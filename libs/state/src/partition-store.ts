@@ -15,6 +15,9 @@ export interface PartitionStoreOptions<V> {
   readonly changelogTopic: string
   readonly codec: ValueCodec<V>
   readonly restoreTimeoutMs?: number
+  /** Reads a changelog partition; the default is `readPartition` (unit tests pass a fake). */
+  readonly read?: (topic: string, partition: number) => Promise<Map<string, Buffer>>
+  readonly onRestore?: (info: { partition: number; keys: number; durationMs: number }) => void
 }
 
 interface Slot<V> {
@@ -44,7 +47,6 @@ export class PartitionStore<V> {
   readonly #slots = new Map<number, Slot<V>>()
   #generation = 0
   readonly #unsubscribe: () => void
-  restores = 0
 
   constructor(options: PartitionStoreOptions<V>) {
     this.#options = options
@@ -62,13 +64,21 @@ export class PartitionStore<V> {
       return slot.values
     }
     const generation = this.#generation
-    const bytes = await readPartition(this.#options.kafka, this.#options.changelogTopic, ctx.partition, {
-      ...(this.#options.restoreTimeoutMs === undefined ? {} : { timeoutMs: this.#options.restoreTimeoutMs }),
-    })
+    const startedAt = Date.now()
+    const { changelogTopic, restoreTimeoutMs } = this.#options
+    const bytes = this.#options.read
+      ? await this.#options.read(changelogTopic, ctx.partition)
+      : await readPartition(this.#options.kafka, changelogTopic, ctx.partition, {
+          ...(restoreTimeoutMs === undefined ? {} : { timeoutMs: restoreTimeoutMs }),
+        })
     const values = new Map<string, V>()
     for (const [key, value] of bytes) values.set(key, this.#options.codec.decode(value))
-    this.restores++
     this.#slots.set(ctx.partition, { generation, values, lastOffset: offset })
+    this.#options.onRestore?.({
+      partition: ctx.partition,
+      keys: values.size,
+      durationMs: Date.now() - startedAt,
+    })
     return values
   }
 
