@@ -1,9 +1,9 @@
 import { catalogEntry } from '#libs/catalog'
 import { nonRetriable } from '#libs/consumer'
 import { emitEvent, onEvent } from '#libs/events'
-import { ensureTopics, partitionCounts } from '#libs/kafka'
+import { changelogTopicName, ensureTopics, partitionCounts } from '#libs/kafka'
 import type { ServiceDeps } from '#libs/service'
-import { changelogTopicName, changelogTopicSpec, jsonCodec, PartitionStore } from '#libs/state'
+import { changelogTopicSpec, jsonCodec, PartitionStore } from '#libs/state'
 import { decide, invalidPayment, type PostedPayment } from './logic.ts'
 import { ledgerPolicy } from './policy.ts'
 

@@ -1,8 +1,8 @@
 import { catalogEntry } from '#libs/catalog'
 import { emitEvent, onEvent } from '#libs/events'
-import { ensureTopics, partitionCounts } from '#libs/kafka'
+import { changelogTopicName, ensureTopics, partitionCounts } from '#libs/kafka'
 import type { ServiceDeps } from '#libs/service'
-import { changelogTopicName, changelogTopicSpec, jsonCodec, PartitionStore } from '#libs/state'
+import { changelogTopicSpec, jsonCodec, PartitionStore } from '#libs/state'
 import { type StoreEntry, step } from './logic.ts'
 import { aggregatorPolicy, windowConfig } from './policy.ts'
 

@@ -110,11 +110,6 @@ export function changelogTopicSpec(topic: string, numPartitions: number) {
   return { topic, numPartitions, configs: { 'cleanup.policy': 'compact' } }
 }
 
-/** `<group>.<name>.changelog`: owned by the group like its retry and dead-letter topics. */
-export function changelogTopicName(groupId: string, name: string): string {
-  return `${groupId}.${name}.changelog`
-}
-
 export const jsonCodec = <V>(): ValueCodec<V> => ({
   encode: (value) => Buffer.from(JSON.stringify(value)),
   decode: (bytes) => JSON.parse(bytes.toString('utf8')) as V,
