@@ -1,5 +1,4 @@
-import type { Kafka } from 'kafkajs'
-import { Kafka as KafkaClient } from 'kafkajs'
+import { Kafka } from 'kafkajs'
 import {
   type AnySubscription,
   type ConsumerGroup,
@@ -37,6 +36,8 @@ export interface ConsumerServiceOptions {
   ) => readonly AnySubscription[] | Promise<readonly AnySubscription[]>
   /** Group options beyond groupId, kafka, subscriptions and logger (tuning, exactly-once batch sizes). */
   readonly group?: Omit<ConsumerGroupOptions, 'groupId' | 'kafka' | 'subscriptions' | 'logger'>
+  /** Stop gracefully on SIGTERM/SIGINT and exit (0, or 1 when a part failed). Mains turn it on. */
+  readonly handleSignals?: boolean
 }
 
 export interface ConsumerService {
@@ -56,8 +57,11 @@ export interface ConsumerService {
 export async function startConsumerService(options: ConsumerServiceOptions): Promise<ConsumerService> {
   const env = options.env ?? process.env
   const logger = createLogger(options.name, env)
+  // Every shared variable is read before anything connects: a bad value fails fast.
   const groupId = envString(env, ServiceEnv.group, options.name)
-  const kafka = options.kafka ?? new KafkaClient(kafkaConfigFromEnv(env))
+  const host = envString(env, ServiceEnv.host, '127.0.0.1')
+  const port = envInt(env, ServiceEnv.port, 0, { max: 65_535 })
+  const kafka = options.kafka ?? new Kafka(kafkaConfigFromEnv(env))
   const registryUrl = envString(env, ServiceEnv.registryUrl, 'http://127.0.0.1:8081')
   const serde = new EventSerde(new ConfluentRegistryClient(registryUrl))
   const metrics = createMetricsRegistry()
@@ -86,18 +90,9 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     logger,
     metrics,
     readiness: [{ name: 'consumer-group', check: () => group.ready || `not a member of group ${groupId}` }],
-    host: envString(env, ServiceEnv.host, '127.0.0.1'),
-    port: envInt(env, ServiceEnv.port, 0, { max: 65_535 }),
+    host,
+    port,
   })
-  try {
-    await group.start()
-  } catch (error) {
-    unsubscribe()
-    for (const hook of stopHooks) await hook()
-    await http.close()
-    throw error
-  }
-  logger.info({ groupId, url: http.url }, 'service started')
   const hooks: StopHook[] = [
     { name: 'consumer group', stop: () => group.stop() },
     { name: 'http', stop: () => http.close() },
@@ -116,12 +111,24 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     })()
     return stopping
   }
+  // Before the join, so a SIGTERM while the group starts is a graceful stop too.
+  if (options.handleSignals) stopOnSignals({ logger, hooks })
+  try {
+    await group.start()
+  } catch (error) {
+    await Promise.allSettled(hooks.map((hook) => hook.stop()))
+    throw error
+  }
+  logger.info({ groupId, url: http.url }, 'service started')
   return { group, http, logger, hooks, stop }
 }
 
-/** For a service's main.ts: start it and stop gracefully on SIGTERM/SIGINT (exit 0, or 1 on failure). */
+/** A service's main.ts: start it, stop gracefully on SIGTERM/SIGINT; a failed start is logged as JSON and exits 1. */
 export async function runConsumerService(options: ConsumerServiceOptions): Promise<ConsumerService> {
-  const service = await startConsumerService(options)
-  stopOnSignals({ logger: service.logger, hooks: service.hooks })
-  return service
+  try {
+    return await startConsumerService({ ...options, handleSignals: true })
+  } catch (error) {
+    createLogger(options.name, options.env ?? process.env).fatal({ err: error }, 'service failed to start')
+    process.exit(1)
+  }
 }

@@ -75,3 +75,24 @@ test('payments-ledger as a process is ready when in its group, has consumer metr
   assert.equal(await exited, 0)
   assert.ok(Date.now() - signalledAt < 30_000, 'stopped within the 30 s stop deadline')
 })
+
+test('a service with an invalid variable logs why as JSON and exits 1 before connecting', async () => {
+  const main = new URL('../../../services/login-monitor/main.ts', import.meta.url).pathname
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), SERVICE_PORT: 'eighty' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  assert.equal(code, 1)
+  const fatal = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; err?: { code?: string; message?: string } })
+    .find((log) => log.msg === 'service failed to start')
+  assert.equal(fatal?.err?.code, 'EB_SERVICE_CONFIG')
+  assert.match(fatal?.err?.message ?? '', /SERVICE_PORT/)
+})
