@@ -47,7 +47,11 @@ export async function ledgerSubscriptions({
         const invalid = invalidPayment(payment)
         if (invalid) throw nonRetriable(new Error(`payment ${payment.paymentId}: ${invalid}`))
         const posted = await store.partition(ctx)
-        const decision = decide(payment, posted, new Date())
+        if (store.isApplied(ctx)) {
+          metrics.outcome('redelivery_skipped')
+          return
+        }
+        const decision = decide(payment, posted, new Date(), groupId)
         if (decision.kind === 'duplicate') {
           logger.info(
             {
@@ -65,6 +69,7 @@ export async function ledgerSubscriptions({
           sourceEventId: payment.eventId,
           postingId: decision.posting.postingId,
         })
+        await store.markApplied(ctx)
         metrics.emitted('LedgerPosting')
         metrics.outcome('posted')
       },

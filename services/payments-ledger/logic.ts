@@ -10,13 +10,14 @@ export interface PostedPayment {
 /**
  * The posting of one payment: DEBIT the payer, CREDIT the payee, same amount and currency, so the
  * posting balances per currency. Ids derive from paymentId: a replay books the same posting id.
+ * `source` is the consumer group, so the postings of two ledger groups can be told apart.
  */
-export function postingFor(payment: PaymentConfirmed, now: Date): LedgerPosting {
+export function postingFor(payment: PaymentConfirmed, now: Date, source = 'payments-ledger'): LedgerPosting {
   const { amountMinor, currency } = payment
   return {
     eventId: uuidFrom('ledger-posting-event', payment.paymentId),
     occurredAt: now,
-    source: 'payments-ledger',
+    source,
     postingId: uuidFrom('ledger-posting', payment.paymentId),
     paymentId: payment.paymentId,
     sourceEventId: payment.eventId,
@@ -55,8 +56,9 @@ export function decide(
   payment: PaymentConfirmed,
   posted: ReadonlyMap<string, PostedPayment>,
   now: Date,
+  source?: string,
 ): { kind: 'duplicate'; previous: PostedPayment } | { kind: 'post'; posting: LedgerPosting } {
   const previous = posted.get(payment.paymentId)
   if (previous) return { kind: 'duplicate', previous }
-  return { kind: 'post', posting: postingFor(payment, now) }
+  return { kind: 'post', posting: postingFor(payment, now, source) }
 }

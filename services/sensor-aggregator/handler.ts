@@ -45,6 +45,10 @@ export async function sensorSubscriptions({
       'SensorReading',
       async (reading, ctx) => {
         const state = await store.partition(ctx)
+        if (store.isApplied(ctx)) {
+          metrics.outcome('redelivery_skipped')
+          return
+        }
         const result = step(state, reading, config, new Date())
         if (result.late) {
           logger.info({ sensorId: reading.sensorId, eventId: reading.eventId }, 'late reading dropped')
@@ -53,6 +57,7 @@ export async function sensorSubscriptions({
         }
         for (const aggregate of result.closed) await emitEvent(ctx, serde, 'SensorWindowAggregate', aggregate)
         for (const [key, value] of result.changes) await store.put(ctx, state, key, value)
+        await store.markApplied(ctx)
         if (result.closed.length > 0) metrics.emitted('SensorWindowAggregate', result.closed.length)
       },
       aggregatorPolicy,

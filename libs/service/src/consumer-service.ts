@@ -94,20 +94,36 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     port,
   })
   const hooks: StopHook[] = [
-    { name: 'consumer group', stop: () => group.stop() },
-    { name: 'http', stop: () => http.close() },
     {
-      name: 'service state',
+      name: 'consumer group',
+      // State closes while the group stops: a restore the in-flight record waits for is aborted
+      // rather than holding the stop until its own timeout.
       stop: async () => {
-        unsubscribe()
-        for (const hook of stopHooks) await hook()
+        const closing = Promise.allSettled(stopHooks.map(async (hook) => hook()))
+        try {
+          await group.stop()
+        } finally {
+          await closing
+          unsubscribe()
+        }
       },
     },
+    { name: 'http', stop: () => http.close() },
   ]
   let stopping: Promise<void> | undefined
   const stop = () => {
+    // Every hook runs, also after one failed; the first failure is reported.
     stopping ??= (async () => {
-      for (const hook of hooks) await hook.stop()
+      const results = []
+      for (const hook of hooks)
+        results.push(
+          await hook.stop().then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+        )
+      const failed = results.find((error) => error !== undefined)
+      if (failed !== undefined) throw failed
     })()
     return stopping
   }

@@ -1,7 +1,10 @@
-import type { Kafka } from 'kafkajs'
+import { type Kafka, Partitioners, type Producer } from 'kafkajs'
 import type { HandlerContext } from '#libs/consumer'
 import { onChannel } from '#libs/consumer'
 import { readPartition } from './read-partition.ts'
+
+/** Reserved changelog key: the last input offset whose effects the changelog holds. */
+export const APPLIED_KEY = '\u0000applied'
 
 export interface ValueCodec<V> {
   encode(value: V): Buffer
@@ -24,6 +27,7 @@ interface Slot<V> {
   readonly generation: number
   readonly values: Map<string, V>
   lastOffset: bigint
+  applied: bigint
 }
 
 /**
@@ -39,6 +43,11 @@ interface Slot<V> {
  * transactional producer for the partition fenced the previous owner, so the changelog partition
  * has no open transaction: its committed end is the state matching the committed input offset.
  *
+ * The changelog also records the last input offset applied (`markApplied`), written in the same
+ * transaction: a record at or below it was applied and committed already, and `isApplied` lets
+ * the handler skip it if the runtime delivers it again (kafkajs may fetch a committed offset that
+ * predates the last transaction's markers, without KIP-447's stable-offset fetch).
+ *
  * Only one transactional id may write a changelog partition: subscriptions using a store must not
  * have retry topics (their records run under another transactional id).
  */
@@ -47,6 +56,8 @@ export class PartitionStore<V> {
   readonly #slots = new Map<number, Slot<V>>()
   #generation = 0
   readonly #unsubscribe: () => void
+  #fenceProducer: Promise<Producer> | undefined
+  readonly #closed = new AbortController()
 
   constructor(options: PartitionStoreOptions<V>) {
     this.#options = options
@@ -69,11 +80,17 @@ export class PartitionStore<V> {
     const bytes = this.#options.read
       ? await this.#options.read(changelogTopic, ctx.partition)
       : await readPartition(this.#options.kafka, changelogTopic, ctx.partition, {
+          producer: await this.#producer(),
+          signal: this.#closed.signal,
           ...(restoreTimeoutMs === undefined ? {} : { timeoutMs: restoreTimeoutMs }),
         })
     const values = new Map<string, V>()
-    for (const [key, value] of bytes) values.set(key, this.#options.codec.decode(value))
-    this.#slots.set(ctx.partition, { generation, values, lastOffset: offset })
+    let applied = -1n
+    for (const [key, value] of bytes) {
+      if (key === APPLIED_KEY) applied = parseOffset(value)
+      else values.set(key, this.#options.codec.decode(value))
+    }
+    this.#slots.set(ctx.partition, { generation, values, lastOffset: offset, applied })
     this.#options.onRestore?.({
       partition: ctx.partition,
       keys: values.size,
@@ -100,8 +117,45 @@ export class PartitionStore<V> {
     )
   }
 
-  close(): void {
+  /** True when the changelog says this record's effects are committed already: skip it. */
+  isApplied(ctx: HandlerContext): boolean {
+    const slot = this.#slots.get(ctx.partition)
+    return slot !== undefined && BigInt(ctx.offset) <= slot.applied
+  }
+
+  /** Records in the changelog, in the record's transaction, that this record's effects are in. Call last. */
+  async markApplied(ctx: HandlerContext): Promise<void> {
+    const slot = this.#slots.get(ctx.partition)
+    if (slot) slot.applied = BigInt(ctx.offset)
+    await ctx.emit(this.#options.changelogTopic, APPLIED_KEY, Buffer.from(ctx.offset), {
+      partition: ctx.partition,
+    })
+  }
+
+  #producer(): Promise<Producer> {
+    if (this.#closed.signal.aborted) return Promise.reject(new Error('the state store is closed'))
+    this.#fenceProducer ??= (async () => {
+      const producer = this.#options.kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        idempotent: true,
+      })
+      await producer.connect()
+      return producer
+    })()
+    const pending = this.#fenceProducer
+    pending.catch(() => {
+      if (this.#fenceProducer === pending) this.#fenceProducer = undefined
+    })
+    return pending
+  }
+
+  /** Aborts a restore in progress (its handler fails, the runtime is stopping) and closes the fence producer. */
+  async close(): Promise<void> {
+    this.#closed.abort()
     this.#unsubscribe()
+    const producer = this.#fenceProducer
+    this.#fenceProducer = undefined
+    await producer?.then((p) => p.disconnect()).catch(() => {})
   }
 }
 
@@ -114,3 +168,8 @@ export const jsonCodec = <V>(): ValueCodec<V> => ({
   encode: (value) => Buffer.from(JSON.stringify(value)),
   decode: (bytes) => JSON.parse(bytes.toString('utf8')) as V,
 })
+
+function parseOffset(bytes: Buffer): bigint {
+  const text = bytes.toString('utf8')
+  return /^\d{1,19}$/.test(text) ? BigInt(text) : -1n
+}

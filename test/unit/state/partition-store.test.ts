@@ -89,3 +89,27 @@ test('after a group join every partition is restored again before its next recor
   await s.partition(context(0, 3))
   assert.deepEqual(reads, [0, 0])
 })
+
+test('a record at or below the applied offset restored from the changelog is reported as applied', async (t) => {
+  const changelog = new Map([[1, new Map([['\u0000applied', Buffer.from('41')]])]])
+  const s = store(changelog, [])
+  t.after(() => s.close())
+  const values = await s.partition(context(1, 40))
+  assert.equal(values.has('\u0000applied'), false, 'the marker is not a state key')
+  assert.equal(s.isApplied(context(1, 40)), true)
+  await s.partition(context(1, 42))
+  assert.equal(s.isApplied(context(1, 42)), false)
+})
+
+test('markApplied writes the record offset to the changelog in its transaction', async (t) => {
+  const s = store(new Map(), [])
+  t.after(() => s.close())
+  const emitted: Emitted[] = []
+  const ctx = context(4, 7, emitted)
+  await s.partition(ctx)
+  await s.markApplied(ctx)
+  assert.equal(s.isApplied(ctx), true)
+  assert.deepEqual(emitted, [
+    { topic: 'g.s.changelog', key: '\u0000applied', value: Buffer.from('7'), partition: 4 },
+  ])
+})
