@@ -1,4 +1,5 @@
 export { childTraceparent, emitEvent } from './src/emit.ts'
 export { catalogEncoder } from './src/encoder.ts'
+export { uuidFrom } from './src/ids.ts'
 export { onEvent } from './src/subscribe.ts'
 export { catalogTopicSpecs } from './src/topics.ts'

@@ -1,5 +1,6 @@
 export { KafkaEnv, kafkaConfigFromEnv } from './src/config/client-config.ts'
 export {
+  changelogTopicName,
   deadLetterTopicName,
   maxTopicNameLength,
   retryTopicName,

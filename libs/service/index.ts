@@ -1,3 +1,10 @@
+export type {
+  ConsumerService,
+  ConsumerServiceOptions,
+  ServiceDeps,
+} from './src/consumer-service.ts'
+export { runConsumerService, startConsumerService } from './src/consumer-service.ts'
+export { envDurationList, envDurationMs, envInt, envString, ServiceEnv } from './src/env.ts'
 export type { StopHook } from './src/lifecycle.ts'
 export { stopOnSignals } from './src/lifecycle.ts'
 export { stopWhenParentDies } from './src/lifeline.ts'
@@ -5,3 +12,5 @@ export type { ReadinessCheck } from './src/ops-routes.ts'
 export { registerOpsRoutes } from './src/ops-routes.ts'
 export type { ServiceHttp } from './src/ops-server.ts'
 export { startServiceHttp } from './src/ops-server.ts'
+export type { ServiceMetrics } from './src/service-metrics.ts'
+export { createServiceMetrics, serviceMetricNames } from './src/service-metrics.ts'

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { TopicNameError } from '#libs/errors'
-import { deadLetterTopicName, maxTopicNameLength, retryTopicName, validateTopicName } from '#libs/kafka'
+import {
+  changelogTopicName,
+  deadLetterTopicName,
+  maxTopicNameLength,
+  retryTopicName,
+  validateTopicName,
+} from '#libs/kafka'
 
 test('retry and dead-letter topics are named from group and topic', () => {
   assert.equal(retryTopicName('billing', 'payments', 1), 'billing.payments.retry.1')
@@ -32,4 +38,14 @@ test('illegal topic names are refused with the reason', () => {
     assert.throws(() => validateTopicName(bad), TopicNameError)
   }
   assert.equal(validateTopicName('a.B_c-1'), 'a.B_c-1')
+})
+
+test('a state store changelog is named after its group and store, and shortened like the other group topics', () => {
+  assert.equal(
+    changelogTopicName('payments-ledger', 'posted-payments'),
+    'payments-ledger.posted-payments.changelog',
+  )
+  const long = changelogTopicName('g'.repeat(300), 'posted-payments')
+  assert.equal(long.length, maxTopicNameLength)
+  assert.ok(long.endsWith('.changelog'))
 })

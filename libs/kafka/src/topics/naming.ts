@@ -59,6 +59,14 @@ export function deadLetterTopicName(groupId: string, topic: string): string {
   return ownedTopic(groupId, topic, '.dlt')
 }
 
+/**
+ * `<group>.<store>.changelog`: the compacted topic behind a state store of the group (libs/state),
+ * named and shortened like the retry and dead-letter topics.
+ */
+export function changelogTopicName(groupId: string, store: string): string {
+  return ownedTopic(groupId, store, '.changelog')
+}
+
 /** A transactional id per input partition (kafkajs has no KIP-447, so fencing is per partition). */
 export function transactionalIdFor(groupId: string, topic: string, partition: number): string {
   const id = `${groupId}.${topic}.${partition}`

@@ -1,0 +1,175 @@
+import { type Kafka, Partitioners, type Producer } from 'kafkajs'
+import type { HandlerContext } from '#libs/consumer'
+import { onChannel } from '#libs/consumer'
+import { readPartition } from './read-partition.ts'
+
+/** Reserved changelog key: the last input offset whose effects the changelog holds. */
+export const APPLIED_KEY = '\u0000applied'
+
+export interface ValueCodec<V> {
+  encode(value: V): Buffer
+  decode(bytes: Buffer): V
+}
+
+export interface PartitionStoreOptions<V> {
+  readonly kafka: Kafka
+  readonly groupId: string
+  /** The compacted changelog topic, partitioned like the input topic (see `changelogTopicSpec`). */
+  readonly changelogTopic: string
+  readonly codec: ValueCodec<V>
+  readonly restoreTimeoutMs?: number
+  /** Reads a changelog partition; the default is `readPartition` (unit tests pass a fake). */
+  readonly read?: (topic: string, partition: number) => Promise<Map<string, Buffer>>
+  readonly onRestore?: (info: { partition: number; keys: number; durationMs: number }) => void
+}
+
+interface Slot<V> {
+  readonly generation: number
+  readonly values: Map<string, V>
+  lastOffset: bigint
+  applied: bigint
+}
+
+/**
+ * Per-partition state for an exactly-once handler, backed by a changelog topic that is written in
+ * the input's transaction (`put` emits through `ctx.emit`, to the input's partition number), the
+ * approach of Kafka Streams' state stores.
+ *
+ * The in-memory copy of a partition is trusted only while nothing can have changed behind it. It is
+ * restored from the changelog before the first record of a partition after every group join (the
+ * partition may have been someone else's meanwhile) and whenever a record arrives at or below the
+ * last offset seen (a transaction was aborted and the records are fetched again, so the memory
+ * holds effects that never committed). The restore runs inside the handler, after the runtime's
+ * transactional producer for the partition fenced the previous owner, so the changelog partition
+ * has no open transaction: its committed end is the state matching the committed input offset.
+ *
+ * The changelog also records the last input offset applied (`markApplied`), written in the same
+ * transaction: a record at or below it was applied and committed already, and `isApplied` lets
+ * the handler skip it if the runtime delivers it again (kafkajs may fetch a committed offset that
+ * predates the last transaction's markers, without KIP-447's stable-offset fetch).
+ *
+ * Only one transactional id may write a changelog partition: subscriptions using a store must not
+ * have retry topics (their records run under another transactional id).
+ */
+export class PartitionStore<V> {
+  readonly #options: PartitionStoreOptions<V>
+  readonly #slots = new Map<number, Slot<V>>()
+  #generation = 0
+  readonly #unsubscribe: () => void
+  #fenceProducer: Promise<Producer> | undefined
+  readonly #closed = new AbortController()
+
+  constructor(options: PartitionStoreOptions<V>) {
+    this.#options = options
+    this.#unsubscribe = onChannel('lifecycle', (event) => {
+      if (event.groupId === options.groupId) this.#generation++
+    })
+  }
+
+  /** The partition's state, restored first when it may be stale. Call once at the top of the handler. */
+  async partition(ctx: HandlerContext): Promise<Map<string, V>> {
+    const offset = BigInt(ctx.offset)
+    const slot = this.#slots.get(ctx.partition)
+    if (slot && slot.generation === this.#generation && offset > slot.lastOffset) {
+      slot.lastOffset = offset
+      return slot.values
+    }
+    const generation = this.#generation
+    const startedAt = Date.now()
+    const { changelogTopic, restoreTimeoutMs } = this.#options
+    const bytes = this.#options.read
+      ? await this.#options.read(changelogTopic, ctx.partition)
+      : await readPartition(this.#options.kafka, changelogTopic, ctx.partition, {
+          producer: await this.#producer(),
+          signal: this.#closed.signal,
+          ...(restoreTimeoutMs === undefined ? {} : { timeoutMs: restoreTimeoutMs }),
+        })
+    const values = new Map<string, V>()
+    let applied = -1n
+    for (const [key, value] of bytes) {
+      if (key === APPLIED_KEY) applied = parseOffset(value)
+      else values.set(key, this.#options.codec.decode(value))
+    }
+    this.#slots.set(ctx.partition, { generation, values, lastOffset: offset, applied })
+    this.#options.onRestore?.({
+      partition: ctx.partition,
+      keys: values.size,
+      durationMs: Date.now() - startedAt,
+    })
+    return values
+  }
+
+  /**
+   * Sets (or with null deletes) a key of the record's partition and writes it to the changelog in
+   * the record's transaction. Call after everything that can fail: a failed handler's outputs are
+   * dropped, but the memory would keep the change.
+   */
+  async put(ctx: HandlerContext, values: Map<string, V>, key: string, value: V | null): Promise<void> {
+    if (value === null) values.delete(key)
+    else values.set(key, value)
+    await ctx.emit(
+      this.#options.changelogTopic,
+      key,
+      value === null ? null : this.#options.codec.encode(value),
+      {
+        partition: ctx.partition,
+      },
+    )
+  }
+
+  /** True when the changelog says this record's effects are committed already: skip it. */
+  isApplied(ctx: HandlerContext): boolean {
+    const slot = this.#slots.get(ctx.partition)
+    return slot !== undefined && BigInt(ctx.offset) <= slot.applied
+  }
+
+  /** Records in the changelog, in the record's transaction, that this record's effects are in. Call last. */
+  async markApplied(ctx: HandlerContext): Promise<void> {
+    const slot = this.#slots.get(ctx.partition)
+    if (slot) slot.applied = BigInt(ctx.offset)
+    await ctx.emit(this.#options.changelogTopic, APPLIED_KEY, Buffer.from(ctx.offset), {
+      partition: ctx.partition,
+    })
+  }
+
+  #producer(): Promise<Producer> {
+    if (this.#closed.signal.aborted) return Promise.reject(new Error('the state store is closed'))
+    this.#fenceProducer ??= (async () => {
+      const producer = this.#options.kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        idempotent: true,
+      })
+      await producer.connect()
+      return producer
+    })()
+    const pending = this.#fenceProducer
+    pending.catch(() => {
+      if (this.#fenceProducer === pending) this.#fenceProducer = undefined
+    })
+    return pending
+  }
+
+  /** Aborts a restore in progress (its handler fails, the runtime is stopping) and closes the fence producer. */
+  async close(): Promise<void> {
+    this.#closed.abort()
+    this.#unsubscribe()
+    const producer = this.#fenceProducer
+    this.#fenceProducer = undefined
+    await producer?.then((p) => p.disconnect()).catch(() => {})
+  }
+}
+
+/** The changelog topic's spec: compacted, partitioned like the input. */
+export function changelogTopicSpec(topic: string, numPartitions: number) {
+  return { topic, numPartitions, configs: { 'cleanup.policy': 'compact' } }
+}
+
+export const jsonCodec = <V>(): ValueCodec<V> => ({
+  encode: (value) => Buffer.from(JSON.stringify(value)),
+  decode: (bytes) => JSON.parse(bytes.toString('utf8')) as V,
+})
+
+function parseOffset(bytes: Buffer): bigint {
+  const text = bytes.toString('utf8')
+  return /^\d{1,19}$/.test(text) ? BigInt(text) : -1n
+}

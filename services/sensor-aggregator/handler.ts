@@ -1,0 +1,66 @@
+import { catalogEntry } from '#libs/catalog'
+import { emitEvent, onEvent } from '#libs/events'
+import { changelogTopicName, ensureTopics, partitionCounts } from '#libs/kafka'
+import type { ServiceDeps } from '#libs/service'
+import { changelogTopicSpec, jsonCodec, PartitionStore } from '#libs/state'
+import { type StoreEntry, step } from './logic.ts'
+import { aggregatorPolicy, windowConfig } from './policy.ts'
+
+/** Open windows live in `<group>.sensor-windows.changelog`, so a restart neither loses nor repeats a reading. */
+export async function sensorSubscriptions({
+  env,
+  kafka,
+  serde,
+  logger,
+  metrics,
+  groupId,
+  onStop,
+}: ServiceDeps) {
+  const config = windowConfig(env)
+  const changelogTopic = changelogTopicName(groupId, 'sensor-windows')
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const input = catalogEntry('SensorReading').topic
+    const partitions =
+      (await partitionCounts(admin, [input])).get(input) ?? catalogEntry('SensorReading').partitions
+    await ensureTopics(admin, [changelogTopicSpec(changelogTopic, partitions)])
+  } finally {
+    await admin.disconnect()
+  }
+  const store = new PartitionStore<StoreEntry>({
+    kafka,
+    groupId,
+    changelogTopic,
+    codec: jsonCodec(),
+    onRestore: ({ partition, keys, durationMs }) => {
+      metrics.outcome('state_restored')
+      logger.info({ partition, keys, durationMs }, 'open windows restored')
+    },
+  })
+  onStop(() => store.close())
+  return [
+    onEvent(
+      serde,
+      'SensorReading',
+      async (reading, ctx) => {
+        const state = await store.partition(ctx)
+        if (store.isApplied(ctx)) {
+          metrics.outcome('redelivery_skipped')
+          return
+        }
+        const result = step(state, reading, config, new Date())
+        if (result.late) {
+          logger.info({ sensorId: reading.sensorId, eventId: reading.eventId }, 'late reading dropped')
+          metrics.outcome('late_dropped')
+          return
+        }
+        for (const aggregate of result.closed) await emitEvent(ctx, serde, 'SensorWindowAggregate', aggregate)
+        for (const [key, value] of result.changes) await store.put(ctx, state, key, value)
+        await store.markApplied(ctx)
+        if (result.closed.length > 0) metrics.emitted('SensorWindowAggregate', result.closed.length)
+      },
+      aggregatorPolicy,
+    ),
+  ]
+}
