@@ -1,3 +1,6 @@
+export type { DemoSummary } from './src/demo/run-demo.ts'
+export { runDemo } from './src/demo/run-demo.ts'
+export { formatSummary } from './src/demo/summary.ts'
 export type { ServiceProcess } from './src/service-process.ts'
 export { startServiceProcess } from './src/service-process.ts'
 export type { StackContext, StackService } from './src/services.ts'

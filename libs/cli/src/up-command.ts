@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startStack } from '#libs/stack'
+import { formatSummary, runDemo, startStack } from '#libs/stack'
 import { emit, untilSignal } from './output.ts'
 
 const root = new URL('../../../', import.meta.url).pathname
@@ -15,6 +15,7 @@ export async function upCommand(args: string[]): Promise<number> {
     options: {
       json: { type: 'boolean', default: false },
       'free-ports': { type: 'boolean', default: false },
+      'no-demo': { type: 'boolean', default: false },
     },
   })
   const started = Date.now()
@@ -44,10 +45,16 @@ export async function upCommand(args: string[]): Promise<number> {
       `  Kafka (${stack.kafka.source}): ${stack.kafka.brokers.join(',')}`,
       ...Object.entries(services).map(([name, url]) => `  ${name.padEnd(18)} ${url}`),
       `  service logs: ${stack.logDir}`,
-      '  Press Ctrl-C to stop everything.',
     ].join('\n'),
   )
-  await untilSignal()
+  const signal = untilSignal()
+  if (!values['no-demo']) {
+    if (!values.json) process.stdout.write('\nRunning the demo flow:\n')
+    const summary = await Promise.race([runDemo(stack, { say: progress }), signal.then(() => undefined)])
+    if (summary) emit(values.json, { demo: summary }, formatSummary(summary, stack))
+  }
+  if (!values.json) process.stdout.write('\nThe stack keeps running. Press Ctrl-C to stop everything.\n')
+  await signal
   process.stdout.write('stopping...\n')
   await stack.stop()
   process.stdout.write('stopped cleanly\n')

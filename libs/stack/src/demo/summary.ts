@@ -1,0 +1,29 @@
+import type { RunningStack } from '../stack.ts'
+import type { DemoSummary } from './run-demo.ts'
+
+/** The summary a person reads at the end of the demo: what happened, and where to look. */
+export function formatSummary(summary: DemoSummary, stack: RunningStack): string {
+  const url = (name: string) =>
+    stack.services.find((service) => service.name === name)?.url ?? '(not running)'
+  const published = Object.entries(summary.published)
+    .map(([type, count]) => `${count} ${type}`)
+    .join(', ')
+  return [
+    '',
+    summary.complete
+      ? 'Demo finished: every event reached where it should.'
+      : 'Demo ended before every expected output arrived.',
+    `  published      ${published}${summary.rejected ? ` (${summary.rejected} rejected)` : ''}`,
+    `  uploads        ${summary.uploadsProcessed} processed, ${summary.uploadsDeadLettered} dead-lettered (permanent failure)`,
+    `  payments       ${summary.ledgerPostings} ledger postings; duplicate payment ids posted twice: ${summary.duplicatePaymentsPosted}`,
+    `  logins         ${summary.securityAlerts} security alert(s) for repeated failures`,
+    `  sensors        ${summary.sensorWindows} window aggregates`,
+    `  retries        ${summary.retried} (in place and through retry topics)`,
+    `  dead-lettered  ${summary.deadLettered} record(s) across all groups`,
+    '',
+    'Where to look:',
+    `  gateway        ${url('ingest-gateway')}  (POST /v1/events/{type}, OpenAPI at /openapi.json)`,
+    `  metrics        ${stack.services.map((service) => `${service.url}/metrics`).join('\n                 ')}`,
+    `  dead letters   ${url('dlq-console')}`,
+  ].join('\n')
+}
