@@ -63,3 +63,10 @@ export function ratio(
 export function caseResult(name: string, unit: string, runs: readonly number[]): CaseResult {
   return { name, unit, ...summarize(runs) }
 }
+
+/** The q-quantile (0..1) of the values, nearest rank. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new Error('no values')
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? sorted[0]!
+}
