@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
 import { renderBenchmarksDoc } from './lib/render-doc.ts'
-import type { BenchResult } from './lib/stats.ts'
+import type { BenchOutcome, BenchResult, RunOutput } from './lib/stats.ts'
 
 silenceKafkajsTimeoutWarning()
 const here = new URL('.', import.meta.url).pathname
@@ -24,10 +24,7 @@ const benches = readdirSync(here)
   .filter((name) => requested.length === 0 || requested.includes(name))
   .sort()
 
-function runBench(
-  name: string,
-  env: NodeJS.ProcessEnv,
-): Promise<BenchResult | { bench: string; error: string }> {
+function runBench(name: string, env: NodeJS.ProcessEnv): Promise<BenchOutcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(here, `${name}.bench.ts`)], {
       env,
@@ -60,21 +57,30 @@ const env = {
   KAFKA_BROKERS: kafka.brokers.join(','),
   NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`.trim(),
 }
-const results = []
+const runStarted = Date.now()
+const results: BenchOutcome[] = []
 try {
   for (const name of benches) {
     const started = Date.now()
     process.stderr.write(`[bench] ${name}...\n`)
     const result = await runBench(name, env)
-    process.stderr.write(`[bench] ${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`)
-    results.push(result)
+    const seconds = Math.round((Date.now() - started) / 1000)
+    process.stderr.write(`[bench] ${name} done in ${seconds} s\n`)
+    results.push({ ...result, seconds })
   }
 } finally {
   await kafka.stop()
 }
 
 const failed = results.filter((result) => 'error' in result)
-const output = { generatedAt: new Date().toISOString(), smoke, results }
+const output: RunOutput = {
+  generatedAt: new Date().toISOString(),
+  smoke,
+  command: `${smoke ? 'BENCH_SMOKE=1 ' : ''}npm run bench${requested.length > 0 ? ` -- ${requested.join(' ')}` : ''}`,
+  kafka: kafka.source,
+  seconds: Math.round((Date.now() - runStarted) / 1000),
+  results,
+}
 process.stdout.write(`${JSON.stringify(output)}\n`)
 if (!smoke && requested.length === 0) {
   await writeFile(join(here, 'results', 'latest.json'), `${JSON.stringify(output, null, 2)}\n`)

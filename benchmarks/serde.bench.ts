@@ -5,7 +5,7 @@
  * does not validate and leaves timestamps as strings). No broker: the registry is in memory, so
  * this measures serde, not HTTP.
  *
- *   npm run bench:serde          BENCH_ROUNDS (default 5) rounds of BENCH_MS (default 100) per operation
+ *   npm run bench:serde          BENCH_ROUNDS (default 7) rounds of BENCH_MS (default 100) per operation
  */
 import { type EventType, eventTypes } from '#libs/catalog'
 import { EventSerde, type SchemaRegistryClient } from '#libs/serde'
@@ -14,7 +14,7 @@ import { smoke } from './lib/env.ts'
 import { emitResult } from './lib/report.ts'
 import { type CaseResult, caseResult, type RatioResult, ratio } from './lib/stats.ts'
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 5))
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 7))
 const MEASURE_MS = Number(process.env['BENCH_MS'] ?? (smoke ? 20 : 100))
 const BATCH = 500
 const GOAL = 2
