@@ -169,7 +169,7 @@ try {
     notes: [
       `${perSecond} payments/s for ${seconds} s per mode and round, ${rounds} rounds alternating the modes after one unrecorded second each; 3 partitions; publisher defaults (linger 5 ms, acks=all)`,
       'latency = handler entry (or the output read read_committed) minus occurredAt stamped at publish, in whole milliseconds; publisher, both groups and the reader share one process',
-      'groups run with the runtime defaults (concurrency 1, 4 partitions of fetch 1 MiB); exactly-once commits a transaction per fetched batch',
+      'both groups run with the runtime defaults (concurrency 1, dead-lettering off); exactly-once commits one transaction per fetched batch, with the output and the input offsets in it',
     ],
   })
 } finally {
