@@ -1,25 +1,24 @@
 /**
- * Consumer throughput, side by side on one broker: raw kafkajs eachBatch with the same Avro decode,
- * the runtime at-least-once, the runtime exactly-once. Each consumer runs in its own child process
- * so peak RSS is its own. Prints one JSON line in the shape of benchmarks/lib/stats.ts (BenchResult).
+ * Consumer throughput, side by side on one broker and the same records: Kafka's own Java consumer
+ * (org.apache.kafka.tools.ConsumerPerformance, the ceiling), raw kafkajs eachBatch with the same
+ * Avro decode, the runtime at-least-once, the runtime exactly-once. Each consumer runs in its own
+ * child process so peak RSS is its own.
  *
- *   npm run bench:consumer                 (through benchmarks/run.ts, which provides the broker)
- *   node benchmarks/consumer.bench.ts      (alone: starts a local broker unless KAFKA_BROKERS is set)
- *   BENCH_RECORDS=300000 BENCH_ROUNDS=5 npm run bench:consumer   (default 1 000 000 records, 3 rounds, ~1 min)
+ *   npm run bench:consumer      BENCH_RECORDS (default 1 000 000), BENCH_ROUNDS (default 3)
  */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { cpus, totalmem } from 'node:os'
-import { Kafka, logLevel, Partitioners } from 'kafkajs'
-import { provideKafka } from '#libs/kafka-local'
+import { Partitioners } from 'kafkajs'
 import { encodeWire } from '../test/helpers/wire.ts'
-import { type BenchResult, type CaseResult, ratio, summarize } from './lib/stats.ts'
+import { benchBrokers, benchKafka, benchName, createBenchTopic, deleteBenchTopics, smoke } from './lib/env.ts'
+import { kafkaTool } from './lib/java-tools.ts'
+import { emitResult } from './lib/report.ts'
+import { type CaseResult, caseResult, ratio } from './lib/stats.ts'
 
-const modes = ['raw', 'at-least-once', 'exactly-once'] as const
+const modes = ['java', 'raw', 'at-least-once', 'exactly-once'] as const
 type Mode = (typeof modes)[number]
 
 export interface WorkerResult {
-  mode: Mode
   records: number
   /** From the first record to the last. */
   elapsedMs: number
@@ -28,25 +27,18 @@ export interface WorkerResult {
   maxRssMb: number
 }
 
-const smoke = process.env['BENCH_SMOKE'] === '1'
 const records = Number(process.env['BENCH_RECORDS'] ?? (smoke ? 5_000 : 1_000_000))
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 3))
 const partitions = 4
+const maxBytesPerPartition = 4_194_304
 const timeoutMs = Number(process.env['BENCH_TIMEOUT_MS'] ?? 180_000)
 
-function runWorker(mode: Mode, brokers: readonly string[], topic: string): Promise<WorkerResult> {
+function nodeWorker(mode: Exclude<Mode, 'java'>, topic: string): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [new URL('./consumer-worker.ts', import.meta.url).pathname, mode, topic, String(records)],
-      {
-        env: {
-          ...process.env,
-          KAFKA_BROKERS: brokers.join(','),
-          NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`,
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     )
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => {
@@ -61,12 +53,43 @@ function runWorker(mode: Mode, brokers: readonly string[], topic: string): Promi
   })
 }
 
-async function preProduce(brokers: readonly string[], topic: string): Promise<number> {
-  const kafka = new Kafka({ clientId: 'bench', brokers: [...brokers], logLevel: logLevel.NOTHING })
-  const admin = kafka.admin()
-  await admin.connect()
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true })
-  await admin.disconnect()
+/**
+ * ConsumerPerformance prints `start, end, MB, MB/s, records, records/s, rebalance ms, fetch ms,
+ * fetch MB/s, fetch records/s`; fetch time runs from the first record, like the Node workers' elapsed.
+ */
+async function javaConsumer(topic: string): Promise<WorkerResult> {
+  const stdout = await kafkaTool(
+    'ConsumerPerformance',
+    [
+      '--bootstrap-server',
+      benchBrokers().join(','),
+      '--topic',
+      topic,
+      '--messages',
+      String(records),
+      '--group',
+      benchName('bench-java'),
+      '--fetch-size',
+      String(maxBytesPerPartition),
+      '--timeout',
+      '30000',
+      '--hide-header',
+    ],
+    timeoutMs,
+  )
+  const fields = stdout.trim().split('\n').at(-1)?.split(', ') ?? []
+  const [consumed, rebalanceMs, fetchMs] = [fields[4], fields[6], fields[7]].map(Number)
+  if (fields.length < 10 || !consumed || fetchMs === undefined || rebalanceMs === undefined)
+    throw new Error(`unexpected ConsumerPerformance output: ${stdout.slice(-500)}`)
+  return { records: consumed, elapsedMs: fetchMs, startupMs: rebalanceMs, maxRssMb: Number.NaN }
+}
+
+const runWorker = (mode: Mode, topic: string) =>
+  mode === 'java' ? javaConsumer(topic) : nodeWorker(mode, topic)
+
+async function preProduce(topic: string): Promise<number> {
+  const kafka = benchKafka()
+  await createBenchTopic(kafka, topic, partitions)
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
   await producer.connect()
   let bytes = 0
@@ -82,55 +105,63 @@ async function preProduce(brokers: readonly string[], topic: string): Promise<nu
   return bytes
 }
 
-const kafka = await provideKafka()
-const startedAt = new Date().toISOString()
-try {
-  const topic = `bench-consumer-${Date.now().toString(36)}`
-  const producedBytes = await preProduce(kafka.brokers, topic)
-  await runWorker('raw', kafka.brokers, topic) // warm-up, discarded: page cache, broker state
-  // Rounds interleave the modes, so a noisy neighbour on the shared machine hits all of them alike.
-  const samples = new Map<Mode, WorkerResult[]>(modes.map((mode) => [mode, []]))
-  for (let round = 0; round < rounds; round++) {
-    for (const mode of modes) samples.get(mode)!.push(await runWorker(mode, kafka.brokers, topic))
-  }
-  const bytesPerRecord = producedBytes / records
-  const cases = new Map<Mode, CaseResult>()
-  const all: CaseResult[] = []
-  for (const mode of modes) {
-    const runs = samples.get(mode)!
-    const perSec = {
-      name: `${mode} records/s`,
-      unit: 'records/s',
-      ...summarize(runs.map((r) => (r.records / r.elapsedMs) * 1_000)),
-    }
-    cases.set(mode, perSec)
-    all.push(
-      perSec,
-      {
-        name: `${mode} MB/s`,
-        unit: 'MB/s',
-        ...summarize(runs.map((r) => (r.records * bytesPerRecord) / 1_048_576 / (r.elapsedMs / 1_000))),
-      },
-      { name: `${mode} peak RSS`, unit: 'MB', ...summarize(runs.map((r) => r.maxRssMb)) },
-      { name: `${mode} run() to first record`, unit: 'ms', ...summarize(runs.map((r) => r.startupMs)) },
-    )
-  }
-  const result: BenchResult = {
-    bench: 'consumer',
-    startedAt,
-    machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    cases: all,
-    ratios: [
-      ratio('at-least-once / raw kafkajs', cases.get('at-least-once')!, cases.get('raw')!, 0.85),
-      ratio('exactly-once / at-least-once', cases.get('exactly-once')!, cases.get('at-least-once')!, 0.6),
-    ],
-    notes: [
-      `${records} Avro records of ~${bytesPerRecord.toFixed(0)} bytes on ${partitions} partitions, ${rounds} interleaved rounds, each consumer in its own child process`,
-      'same fetch settings for all three: 4 MiB per partition, 4 partitions consumed concurrently; exactly-once commits one transaction per ≤ 50 000 records',
-      'handlers decode and count, no outputs; raw = kafkajs eachBatch with the same decode',
-    ],
-  }
-  process.stdout.write(`${JSON.stringify(result)}\n`)
-} finally {
-  await kafka.stop()
+const topic = benchName('bench-consumer')
+const producedBytes = await preProduce(topic)
+await runWorker('raw', topic) // warm-up, discarded: page cache, broker state
+// Rounds interleave the consumers, so a noisy neighbour on the shared machine hits all of them alike.
+const samples = new Map<Mode, WorkerResult[]>(modes.map((mode) => [mode, []]))
+for (let round = 0; round < rounds; round++) {
+  for (const mode of modes) samples.get(mode)!.push(await runWorker(mode, topic))
 }
+const bytesPerRecord = producedBytes / records
+const rates = new Map<Mode, CaseResult>()
+const cases: CaseResult[] = []
+const label = { java: 'Java ConsumerPerformance', raw: 'raw kafkajs eachBatch' } as Record<Mode, string>
+for (const mode of modes) {
+  const runs = samples.get(mode)!
+  const name = label[mode] ?? `runtime ${mode}`
+  const rate = caseResult(
+    `${name} records/s`,
+    'records/s',
+    runs.map((r) => (r.records / r.elapsedMs) * 1_000),
+  )
+  rates.set(mode, rate)
+  cases.push(
+    rate,
+    caseResult(
+      `${name} MB/s`,
+      'MB/s',
+      runs.map((r) => (r.records * bytesPerRecord) / 1_048_576 / (r.elapsedMs / 1_000)),
+    ),
+    caseResult(
+      `${name} start to first record`,
+      'ms',
+      runs.map((r) => r.startupMs),
+    ),
+  )
+  if (mode !== 'java')
+    cases.push(
+      caseResult(
+        `${name} peak RSS`,
+        'MB',
+        runs.map((r) => r.maxRssMb),
+      ),
+    )
+}
+const rate = (mode: Mode) => rates.get(mode)!
+emitResult({
+  bench: 'consumer',
+  cases,
+  ratios: [
+    ratio('raw kafkajs / Java consumer', rate('raw'), rate('java')),
+    ratio('at-least-once / raw kafkajs', rate('at-least-once'), rate('raw'), 0.85),
+    ratio('exactly-once / at-least-once', rate('exactly-once'), rate('at-least-once'), 0.6),
+  ],
+  notes: [
+    `${records} Avro records of ~${bytesPerRecord.toFixed(0)} bytes on ${partitions} partitions, ${rounds} interleaved rounds after one discarded raw kafkajs pass, each consumer in its own process`,
+    'same fetch size for all: 4 MiB per partition; the Node consumers take 4 partitions concurrently; exactly-once commits one transaction per ≤ 50 000 records',
+    'Node handlers decode Avro and count, no outputs; the Java consumer only counts (it does not deserialize values), so it is a ceiling, not a like-for-like',
+    'records/s run from the first record to the last (Java: its fetch time); start to first record is join, sync and first fetch (Java: its rebalance time)',
+  ],
+})
+await deleteBenchTopics(benchKafka(), [topic])

@@ -3,43 +3,33 @@
  * (org.apache.kafka.tools.ProducerPerformance from the pinned kafka-tools jar), same record size,
  * acks=all and idempotence, same broker, alternating rounds.
  */
-import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { promisify } from 'node:util'
-import { javaExecutable, resolveKafkaClasspath } from '#libs/kafka-local'
 import { benchBrokers, benchKafka, benchName, createBenchTopic, smoke } from './lib/env.ts'
+import { kafkaTool } from './lib/java-tools.ts'
 import { emitResult } from './lib/report.ts'
 import { caseResult, ratio } from './lib/stats.ts'
 
-const run = promisify(execFile)
 const records = smoke ? 5_000 : 200_000
 const recordSize = 300
 const rounds = smoke ? 1 : 3
 const batch = 500
 const inFlight = 5
 
-async function javaProducer(classpath: string, topic: string): Promise<number> {
-  const { stdout } = await run(
-    javaExecutable(),
-    [
-      '-cp',
-      classpath,
-      'org.apache.kafka.tools.ProducerPerformance',
-      '--topic',
-      topic,
-      '--num-records',
-      String(records),
-      '--record-size',
-      String(recordSize),
-      '--throughput',
-      '-1',
-      '--producer-props',
-      `bootstrap.servers=${benchBrokers().join(',')}`,
-      'acks=all',
-      'enable.idempotence=true',
-    ],
-    { timeout: 5 * 60_000, maxBuffer: 16 * 1024 * 1024 },
-  )
+async function javaProducer(topic: string): Promise<number> {
+  const stdout = await kafkaTool('ProducerPerformance', [
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(recordSize),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${benchBrokers().join(',')}`,
+    'acks=all',
+    'enable.idempotence=true',
+  ])
   const summary = /(\d+) records sent, ([\d.]+) records\/sec/.exec(stdout.trim().split('\n').at(-1) ?? '')
   if (!summary) throw new Error(`unexpected ProducerPerformance output: ${stdout.slice(-500)}`)
   return Number(summary[2])
@@ -64,7 +54,6 @@ async function kafkajsProducer(topic: string): Promise<number> {
   return records / seconds
 }
 
-const classpath = await resolveKafkaClasspath()
 const kafka = benchKafka()
 const java: number[] = []
 const node: number[] = []
@@ -73,7 +62,7 @@ for (let round = 0; round < rounds; round++) {
   const nodeTopic = benchName('perf-kafkajs')
   await createBenchTopic(kafka, javaTopic)
   await createBenchTopic(kafka, nodeTopic)
-  java.push(await javaProducer(classpath, javaTopic))
+  java.push(await javaProducer(javaTopic))
   node.push(await kafkajsProducer(nodeTopic))
 }
 const javaCase = caseResult(`Java ProducerPerformance (${recordSize} B, acks=all, idempotent)`, 'msg/s', java)

@@ -1,25 +1,25 @@
 /**
  * Lookups by id are served from memory: requests/s of `GET /schemas/ids/{id}` on the embedded
- * registry next to a fastify hello-world route in the same process, both over keep-alive HTTP.
- * Prints one JSON object. Uses KAFKA_BROKERS when set, else starts a local broker (~5 s).
+ * registry next to a fastify hello-world route in the same process, both over keep-alive HTTP
+ * with the same closed-loop load, alternating round by round. The registry stores its schemas on
+ * a bench-only topic of the runner's broker.
  *
- *   npm run bench:registry            BENCH_SECONDS=5 BENCH_CONCURRENCY=32 by default
+ *   npm run bench:registry      BENCH_SECONDS (default 3) per target and round, BENCH_CONCURRENCY (32)
  */
-
-import { randomBytes } from 'node:crypto'
 import { Agent, request } from 'node:http'
 import Fastify from 'fastify'
-import { Kafka, logLevel } from 'kafkajs'
-import { provideKafka } from '#libs/kafka-local'
 import { startSchemaRegistry } from '#libs/schema-registry'
+import { benchBrokers, benchKafka, benchName, deleteBenchTopics, smoke } from './lib/env.ts'
+import { emitResult } from './lib/report.ts'
+import { caseResult, ratio } from './lib/stats.ts'
 
-const seconds = Number(process.env['BENCH_SECONDS'] ?? 5)
+const seconds = Number(process.env['BENCH_SECONDS'] ?? (smoke ? 0.5 : 3))
+const rounds = smoke ? 1 : 5
 const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 32)
-const schemaCount = 100
+const schemaCount = smoke ? 10 : 100
 
-interface Result {
-  readonly requests: number
-  readonly requestsPerSecond: number
+interface Load {
+  readonly perSecond: number
   readonly p50Ms: number
   readonly p99Ms: number
   readonly errors: number
@@ -41,7 +41,7 @@ function get(agent: Agent, url: URL): Promise<number> {
 }
 
 /** Closed-loop load: `concurrency` workers, each sending its next request when the last one answered. */
-async function load(base: string, paths: readonly string[], durationMs: number): Promise<Result> {
+async function load(base: string, paths: readonly string[], durationMs: number): Promise<Load> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
   const latencies: number[] = []
   let errors = 0
@@ -62,19 +62,12 @@ async function load(base: string, paths: readonly string[], durationMs: number):
   const elapsed = (performance.now() - started) / 1000
   agent.destroy()
   latencies.sort((a, b) => a - b)
-  const at = (q: number) => Number((latencies[Math.floor(q * (latencies.length - 1))] ?? 0).toFixed(3))
-  return {
-    requests: latencies.length,
-    requestsPerSecond: Math.round(latencies.length / elapsed),
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
-    errors,
-  }
+  const at = (q: number) => latencies[Math.floor(q * (latencies.length - 1))] ?? 0
+  return { perSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), errors }
 }
 
-const kafka = await provideKafka()
-const topic = `_schemas-bench-${randomBytes(4).toString('hex')}`
-const registry = await startSchemaRegistry({ brokers: kafka.brokers, port: 0, topic })
+const topic = benchName('_schemas-bench')
+const registry = await startSchemaRegistry({ brokers: benchBrokers(), port: 0, topic })
 const hello = Fastify({ logger: false })
 hello.get('/hello', async () => ({ hello: 'world' }))
 await hello.listen({ host: '127.0.0.1', port: 0 })
@@ -94,34 +87,58 @@ try {
     ids.push(`/schemas/ids/${id}`)
   }
   // Warm both servers (JIT, sockets) before measuring.
-  await load(registry.url, ids, 1_000)
-  await load(helloUrl, ['/hello'], 1_000)
-  const registryResult = await load(registry.url, ids, seconds * 1_000)
-  const helloResult = await load(helloUrl, ['/hello'], seconds * 1_000)
-  process.stdout.write(
-    `${JSON.stringify(
-      {
-        benchmark: 'registry-lookup-by-id',
-        node: process.version,
-        secondsPerTarget: seconds,
-        concurrency,
-        schemas: schemaCount,
-        registryGetSchemaById: registryResult,
-        fastifyHelloWorld: helloResult,
-        registryToHelloRatio: Number(
-          (registryResult.requestsPerSecond / helloResult.requestsPerSecond).toFixed(3),
-        ),
-      },
-      null,
-      2,
-    )}\n`,
+  await load(registry.url, ids, smoke ? 200 : 1_000)
+  await load(helloUrl, ['/hello'], smoke ? 200 : 1_000)
+  const runs = { registry: [] as Load[], hello: [] as Load[] }
+  for (let round = 0; round < rounds; round++) {
+    runs.registry.push(await load(registry.url, ids, seconds * 1_000))
+    runs.hello.push(await load(helloUrl, ['/hello'], seconds * 1_000))
+  }
+  const errors = [...runs.registry, ...runs.hello].reduce((sum, run) => sum + run.errors, 0)
+  if (errors > 0) throw new Error(`${errors} requests failed`)
+  const registryRate = caseResult(
+    'registry GET /schemas/ids/{id}',
+    'req/s',
+    runs.registry.map((r) => r.perSecond),
   )
+  const helloRate = caseResult(
+    'fastify hello-world',
+    'req/s',
+    runs.hello.map((r) => r.perSecond),
+  )
+  emitResult({
+    bench: 'registry',
+    cases: [
+      registryRate,
+      helloRate,
+      caseResult(
+        'registry p50 latency',
+        'ms',
+        runs.registry.map((r) => r.p50Ms),
+      ),
+      caseResult(
+        'registry p99 latency',
+        'ms',
+        runs.registry.map((r) => r.p99Ms),
+      ),
+      caseResult(
+        'hello-world p50 latency',
+        'ms',
+        runs.hello.map((r) => r.p50Ms),
+      ),
+      caseResult(
+        'hello-world p99 latency',
+        'ms',
+        runs.hello.map((r) => r.p99Ms),
+      ),
+    ],
+    ratios: [ratio('registry lookups / hello-world', registryRate, helloRate)],
+    notes: [
+      `${rounds} alternating rounds of ${seconds} s per target after 1 s warm-ups, ${concurrency} keep-alive connections in a closed loop from the same process, ${schemaCount} schemas looked up in turn`,
+    ],
+  })
 } finally {
   await hello.close()
   await registry.close()
-  const admin = new Kafka({ brokers: [...kafka.brokers], logLevel: logLevel.NOTHING }).admin()
-  await admin.connect()
-  await admin.deleteTopics({ topics: [topic] }).catch(() => {})
-  await admin.disconnect()
-  await kafka.stop()
+  await deleteBenchTopics(benchKafka(), [topic])
 }

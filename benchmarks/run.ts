@@ -4,13 +4,13 @@
  * benchmarks/results/latest.json and regenerates docs/benchmarks.md from it.
  * `BENCH_SMOKE=1` makes every benchmark run a tiny size (CI uses it so they cannot rot).
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
 import { renderBenchmarksDoc } from './lib/render-doc.ts'
-import type { BenchResult } from './lib/stats.ts'
+import type { BenchOutcome, BenchResult, RunOutput } from './lib/stats.ts'
 
 silenceKafkajsTimeoutWarning()
 const here = new URL('.', import.meta.url).pathname
@@ -24,10 +24,7 @@ const benches = readdirSync(here)
   .filter((name) => requested.length === 0 || requested.includes(name))
   .sort()
 
-function runBench(
-  name: string,
-  env: NodeJS.ProcessEnv,
-): Promise<BenchResult | { bench: string; error: string }> {
+function runBench(name: string, env: NodeJS.ProcessEnv): Promise<BenchOutcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(here, `${name}.bench.ts`)], {
       env,
@@ -60,25 +57,39 @@ const env = {
   KAFKA_BROKERS: kafka.brokers.join(','),
   NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`.trim(),
 }
-const results = []
+const runStarted = Date.now()
+const results: BenchOutcome[] = []
 try {
   for (const name of benches) {
     const started = Date.now()
     process.stderr.write(`[bench] ${name}...\n`)
     const result = await runBench(name, env)
-    process.stderr.write(`[bench] ${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`)
-    results.push(result)
+    const seconds = Math.round((Date.now() - started) / 1000)
+    process.stderr.write(`[bench] ${name} done in ${seconds} s\n`)
+    results.push({ ...result, seconds })
   }
 } finally {
   await kafka.stop()
 }
 
 const failed = results.filter((result) => 'error' in result)
-const output = { generatedAt: new Date().toISOString(), smoke, results }
+const output: RunOutput = {
+  generatedAt: new Date().toISOString(),
+  smoke,
+  command: `${smoke ? 'BENCH_SMOKE=1 ' : ''}npm run bench${requested.length > 0 ? ` -- ${requested.join(' ')}` : ''}`,
+  kafka: kafka.source,
+  seconds: Math.round((Date.now() - runStarted) / 1000),
+  results,
+}
 process.stdout.write(`${JSON.stringify(output)}\n`)
 if (!smoke && requested.length === 0) {
-  await writeFile(join(here, 'results', 'latest.json'), `${JSON.stringify(output, null, 2)}\n`)
-  await writeFile(join(here, '..', 'docs', 'benchmarks.md'), renderBenchmarksDoc(output))
+  const json = join(here, 'results', 'latest.json')
+  const doc = join(here, '..', 'docs', 'benchmarks.md')
+  await writeFile(json, `${JSON.stringify(output, null, 2)}\n`)
+  await writeFile(doc, renderBenchmarksDoc(output))
+  // Both are checked in and Biome formats JSON and Markdown (aligned tables): they must pass `biome ci`.
+  const biome = join(here, '..', 'node_modules', '.bin', 'biome')
+  spawnSync(biome, ['format', '--write', json, doc], { stdio: 'ignore' })
 }
 for (const failure of failed)
   process.stderr.write(`[bench] ${failure.bench} FAILED: ${'error' in failure ? failure.error : ''}\n`)

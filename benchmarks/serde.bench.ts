@@ -2,20 +2,23 @@
  * Avro with Confluent wire framing (EventSerde, registry ids cached in memory) against JSON, for
  * one sample event of every catalog type. JSON is measured as it would travel in a Kafka record:
  * `Buffer.from(JSON.stringify(event))` and `JSON.parse(buffer.toString())` (which, unlike Avro,
- * does not validate and leaves timestamps as strings).
+ * does not validate and leaves timestamps as strings). No broker: the registry is in memory, so
+ * this measures serde, not HTTP.
  *
- *   npm run bench:serde            JSON results on stdout, a table on stderr
- *   BENCH_ROUNDS=3 BENCH_MS=100    fewer rounds or shorter measurements
+ *   npm run bench:serde          BENCH_ROUNDS (default 7) rounds of BENCH_MS (default 100) per operation
  */
 import { type EventType, eventTypes } from '#libs/catalog'
 import { EventSerde, type SchemaRegistryClient } from '#libs/serde'
 import { sampleEvents } from '../test/helpers/sample-events.ts'
+import { smoke } from './lib/env.ts'
+import { emitResult } from './lib/report.ts'
+import { type CaseResult, caseResult, type RatioResult, ratio } from './lib/stats.ts'
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5)
-const MEASURE_MS = Number(process.env['BENCH_MS'] ?? 100)
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 7))
+const MEASURE_MS = Number(process.env['BENCH_MS'] ?? (smoke ? 20 : 100))
 const BATCH = 500
+const GOAL = 2
 
-/** Schemas live in memory: the benchmark measures serde, not HTTP. */
 class MemoryRegistry implements SchemaRegistryClient {
   readonly schemas: string[] = []
   async register(_subject: string, schema: string): Promise<number> {
@@ -25,12 +28,6 @@ class MemoryRegistry implements SchemaRegistryClient {
   async getSchemaById(id: number): Promise<string> {
     return this.schemas[id - 1]!
   }
-}
-
-interface Stats {
-  readonly min: number
-  readonly median: number
-  readonly max: number
 }
 
 /**
@@ -53,88 +50,57 @@ async function opsPerSecond(operation: () => unknown): Promise<number> {
   return done / (Number(elapsed) / 1e9)
 }
 
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const round = (value: number) => Math.round(value)
-  return {
-    min: round(sorted[0]!),
-    median: round(sorted[Math.floor(sorted.length / 2)]!),
-    max: round(sorted.at(-1)!),
-  }
-}
+const operationNames = ['Avro encode', 'JSON encode', 'Avro decode', 'JSON decode'] as const
+type Operation = (typeof operationNames)[number]
 
 async function measure(eventType: EventType, serde: EventSerde, rounds: number) {
   const event = sampleEvents[eventType]
   const avroBytes = await serde.encode(eventType, event)
   const jsonBytes = Buffer.from(JSON.stringify(event))
-  const operations = {
-    avroEncode: () => serde.encode(eventType, event),
-    avroDecode: () => serde.decode(eventType, avroBytes),
-    jsonEncode: () => Buffer.from(JSON.stringify(event)),
-    jsonDecode: () => JSON.parse(jsonBytes.toString()),
+  const operations: Record<Operation, () => unknown> = {
+    'Avro encode': () => serde.encode(eventType, event),
+    'JSON encode': () => Buffer.from(JSON.stringify(event)),
+    'Avro decode': () => serde.decode(eventType, avroBytes),
+    'JSON decode': () => JSON.parse(jsonBytes.toString()),
   }
-  const samples: Record<keyof typeof operations, number[]> = {
-    avroEncode: [],
-    avroDecode: [],
-    jsonEncode: [],
-    jsonDecode: [],
-  }
+  const samples = Object.fromEntries(operationNames.map((name) => [name, [] as number[]])) as Record<
+    Operation,
+    number[]
+  >
+  // Operations alternate within a round, so a noisy neighbour hits Avro and JSON alike.
   for (let round = 0; round < rounds; round++) {
-    for (const [name, operation] of Object.entries(operations)) {
-      samples[name as keyof typeof operations].push(await opsPerSecond(operation))
-    }
+    for (const name of operationNames) samples[name].push(await opsPerSecond(operations[name]))
   }
-  const result = {
-    avroEncode: stats(samples.avroEncode),
-    jsonEncode: stats(samples.jsonEncode),
-    avroDecode: stats(samples.avroDecode),
-    jsonDecode: stats(samples.jsonDecode),
-  }
-  return {
-    eventType,
-    bytes: { avro: avroBytes.length, json: jsonBytes.length },
-    ...result,
-    encodeRatio: Number((result.avroEncode.median / result.jsonEncode.median).toFixed(2)),
-    decodeRatio: Number((result.avroDecode.median / result.jsonDecode.median).toFixed(2)),
-  }
+  const cases = Object.fromEntries(
+    operationNames.map((name) => [name, caseResult(`${eventType} ${name}`, 'ops/s', samples[name])]),
+  ) as Record<Operation, CaseResult>
+  return { bytes: `${eventType} ${avroBytes.length} B Avro, ${jsonBytes.length} B JSON`, cases }
 }
 
 const serde = new EventSerde(new MemoryRegistry())
-const started = Date.now()
-const results = []
+const cases: CaseResult[] = []
+const ratios: RatioResult[] = []
+const sizes: string[] = []
 for (const eventType of eventTypes()) {
   // A first, discarded round registers the schema, fills the caches and lets V8 optimise.
   await measure(eventType, serde, 1)
-  results.push(await measure(eventType, serde, ROUNDS))
-}
-
-const GOAL = 2
-const summary = {
-  goal: `avro/json ops/s ratio >= ${GOAL} for encode and decode`,
-  minEncodeRatio: Math.min(...results.map((result) => result.encodeRatio)),
-  minDecodeRatio: Math.min(...results.map((result) => result.decodeRatio)),
-}
-const report = {
-  benchmark: 'serde',
-  node: process.version,
-  rounds: ROUNDS,
-  measureMs: MEASURE_MS,
-  seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
-  summary: { ...summary, met: summary.minEncodeRatio >= GOAL && summary.minDecodeRatio >= GOAL },
-  results,
-}
-process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-
-const pad = (value: unknown, width: number) => String(value).padStart(width)
-const k = (value: number) => `${(value / 1000).toFixed(0)}k`
-process.stderr.write(
-  `${'event type'.padEnd(22)}${pad('avro B', 7)}${pad('json B', 7)}${pad('enc avro', 10)}${pad('enc json', 10)}` +
-    `${pad('ratio', 7)}${pad('dec avro', 10)}${pad('dec json', 10)}${pad('ratio', 7)}   (median ops/s)\n`,
-)
-for (const r of results) {
-  process.stderr.write(
-    `${r.eventType.padEnd(22)}${pad(r.bytes.avro, 7)}${pad(r.bytes.json, 7)}${pad(k(r.avroEncode.median), 10)}` +
-      `${pad(k(r.jsonEncode.median), 10)}${pad(r.encodeRatio, 7)}${pad(k(r.avroDecode.median), 10)}` +
-      `${pad(k(r.jsonDecode.median), 10)}${pad(r.decodeRatio, 7)}\n`,
+  const measured = await measure(eventType, serde, ROUNDS)
+  const c = measured.cases
+  cases.push(...operationNames.map((name) => c[name]))
+  ratios.push(
+    ratio(`${eventType} encode Avro / JSON`, c['Avro encode'], c['JSON encode'], GOAL),
+    ratio(`${eventType} decode Avro / JSON`, c['Avro decode'], c['JSON decode'], GOAL),
   )
+  sizes.push(measured.bytes)
 }
+
+emitResult({
+  bench: 'serde',
+  cases,
+  ratios,
+  notes: [
+    `${ROUNDS} rounds of ${MEASURE_MS} ms per operation and event type, operations alternating within a round, after one discarded warm-up round`,
+    'decoding Avro validates and builds Date objects; JSON.parse does neither, so decode ratios near 1 on string-heavy types are expected',
+    `record sizes: ${sizes.join('; ')}`,
+  ],
+})

@@ -30,3 +30,14 @@ export async function createBenchTopic(kafka: Kafka, topic: string, numPartition
     await admin.disconnect()
   }
 }
+
+/** Best effort: a bench leaves its topics behind only when it crashed. */
+export async function deleteBenchTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.deleteTopics({ topics: [...topics] }).catch(() => {})
+  } finally {
+    await admin.disconnect()
+  }
+}

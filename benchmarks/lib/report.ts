@@ -1,9 +1,19 @@
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import type { BenchResult, CaseResult, RatioResult } from './stats.ts'
 
+/** The machine, with its load when the bench started: these machines are shared. */
 export function machine(): BenchResult['machine'] {
-  return { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: Number(loadavg()[0]!.toFixed(1)),
+  }
 }
+
+// Taken when a bench imports this module, i.e. as it starts.
+const atStart = { startedAt: new Date().toISOString(), machine: machine() }
 
 const fmt = (value: number) =>
   Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 3)
@@ -29,7 +39,7 @@ export function printTable(result: BenchResult): void {
 export function emitResult(
   result: Omit<BenchResult, 'machine' | 'startedAt'> & { startedAt?: string },
 ): void {
-  const full: BenchResult = { startedAt: new Date().toISOString(), machine: machine(), ...result }
+  const full: BenchResult = { ...atStart, ...result }
   process.stdout.write(`${JSON.stringify(full)}\n`)
   printTable(full)
 }

@@ -27,10 +27,34 @@ export interface RatioResult extends Summary {
 export interface BenchResult {
   readonly bench: string
   readonly startedAt: string
-  readonly machine: { readonly cpus: number; readonly memoryGiB: number; readonly node: string }
+  readonly machine: {
+    readonly cpus: number
+    readonly cpuModel?: string
+    readonly memoryGiB: number
+    readonly node: string
+    /** The 1-minute load average when the bench started. */
+    readonly loadAverage?: number
+  }
   readonly cases: readonly CaseResult[]
   readonly ratios: readonly RatioResult[]
   readonly notes?: readonly string[]
+  /** Wall time of the whole bench process, added by the runner. */
+  readonly seconds?: number
+}
+
+export type BenchOutcome =
+  | BenchResult
+  | { readonly bench: string; readonly error: string; readonly seconds?: number }
+
+/** What `npm run bench` prints as its last line and keeps in benchmarks/results/latest.json. */
+export interface RunOutput {
+  readonly generatedAt: string
+  readonly smoke: boolean
+  readonly command: string
+  /** Where the broker came from: local (the pinned jars), container or external (KAFKA_BROKERS). */
+  readonly kafka: string
+  readonly seconds: number
+  readonly results: readonly BenchOutcome[]
 }
 
 export function summarize(runs: readonly number[]): Summary {
@@ -62,4 +86,11 @@ export function ratio(
 
 export function caseResult(name: string, unit: string, runs: readonly number[]): CaseResult {
   return { name, unit, ...summarize(runs) }
+}
+
+/** The q-quantile (0..1) of the values, nearest rank. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new Error('no values')
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? sorted[0]!
 }
