@@ -1,4 +1,4 @@
-// Proves the main job boots the local stack, prints where it is, and stops cleanly on Ctrl-C.
+// Proves the main job: backbone up boots the whole stack, the demo's events posted over HTTP reach every service's output (the permanent failure the dead-letter topic), metrics count them, and one Ctrl-C stops everything.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -6,10 +6,11 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { test } from 'node:test'
 import { waitForBroker } from '#libs/kafka-local'
+import type { DemoSummary } from '#libs/stack'
 
 const root = new URL('../../', import.meta.url).pathname
 
-test("backbone up starts Kafka and the registry with the catalog's schemas, and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly", async () => {
+test('backbone up boots the stack, runs the demo to completion, and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly', async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, BACKBONE_KAFKA: 'local' }
   delete env['KAFKA_BROKERS']
   const up = spawn(process.execPath, [join(root, 'bin/backbone.js'), 'up', '--json', '--free-ports'], {
@@ -18,19 +19,36 @@ test("backbone up starts Kafka and the registry with the catalog's schemas, and 
     stdio: ['ignore', 'pipe', 'ignore'],
   })
   const lines = createInterface({ input: up.stdout! })
-  const [first] = (await once(lines, 'line')) as [string]
-  const started = JSON.parse(first) as {
+  const next = async () => ((await once(lines, 'line')) as [string])[0]
+
+  const started = JSON.parse(await next()) as {
     kafka: { source: string; brokers: string[] }
     services: Record<string, string>
   }
   assert.equal(started.kafka.source, 'local')
-  const registry = await fetch(`${started.services['schema-registry']}/subjects`)
-  assert.equal(registry.status, 200)
-  assert.ok(
-    ((await registry.json()) as string[]).includes('payments-value'),
-    'the catalog schemas are registered',
-  )
-  await waitForBroker(started.kafka.brokers, { timeoutMs: 10_000 })
+  for (const name of [
+    'schema-registry',
+    'ingest-gateway',
+    'upload-processor',
+    'payments-ledger',
+    'login-monitor',
+    'sensor-aggregator',
+  ]) {
+    assert.ok(started.services[name], `${name} is running`)
+  }
+  const subjects = (await (await fetch(`${started.services['schema-registry']}/subjects`)).json()) as string[]
+  assert.ok(subjects.includes('payments-value'), 'the catalog schemas are registered')
+
+  const { demo } = JSON.parse(await next()) as { demo: DemoSummary }
+  assert.equal(demo.complete, true, `the demo reached every output: ${JSON.stringify(demo)}`)
+  assert.equal(demo.rejected, 0)
+  assert.equal(demo.uploadsDeadLettered, 1, 'the permanent failure is in the dead-letter topic')
+  assert.equal(demo.duplicatePaymentsPosted, 0, 'a payment published twice is posted once')
+  assert.ok(demo.retried >= 2, 'the transient failures were retried')
+  assert.ok(demo.deadLettered >= 1, 'metrics count the dead-lettered record')
+
+  const metrics = await (await fetch(`${started.services['upload-processor']}/metrics`)).text()
+  assert.match(metrics, /eb_consumer_dead_lettered_total\{[^}]*group="upload-processor"[^}]*\} 1/)
 
   const output: string[] = []
   lines.on('line', (line) => output.push(line))
@@ -41,4 +59,7 @@ test("backbone up starts Kafka and the registry with the catalog's schemas, and 
   assert.equal(code, 0)
   assert.deepEqual(output, ['stopping...', 'stopped cleanly'])
   await assert.rejects(waitForBroker(started.kafka.brokers, { timeoutMs: 1_000 }), 'the broker is gone')
+  for (const url of Object.values(started.services)) {
+    await assert.rejects(fetch(`${url}/healthz`), `${url} is gone`)
+  }
 })
