@@ -58,6 +58,9 @@ export async function readPartition(
         if (payload.partition === partition && BigInt(payload.lastOffset) >= fence) resolve()
       })
     })
+    // It may reject (timeout, abort on close) while connect/subscribe/run are still awaited, before
+    // `await done` below observes it: mark it handled so that is not an unhandled rejection.
+    done.catch(() => {})
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
     await consumer.run({
