@@ -1,5 +1,6 @@
 import { UsageError } from '#libs/errors'
 import { silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+import { dlqCommand, dlqUsage } from './src/dlq-command.ts'
 import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'
 import { fail } from './src/output.ts'
 import { registryCommand, registryUsage } from './src/registry-command.ts'
@@ -13,18 +14,22 @@ commands:
   kafka start|stop|status    manage a local Apache Kafka broker
   registry start             run the embedded schema registry
   schemas register|check     register the catalog's schemas, or check them for compatibility
+  dlq list|show|replay|jobs|audit   inspect and replay dead-letter topics
 
 ${kafkaUsage}
 
 ${registryUsage}
 
-${schemasUsage}`
+${schemasUsage}
+
+${dlqUsage}`
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
   kafka: kafkaCommand,
   registry: registryCommand,
   schemas: schemasCommand,
+  dlq: dlqCommand,
 }
 
 async function main(argv: string[]): Promise<number> {
