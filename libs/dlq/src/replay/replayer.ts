@@ -42,6 +42,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
   #paused = false
   #pausedBy = ''
   #cancelledBy: string | undefined
+  #stopped = false
 
   constructor(options: ReplayOptions) {
     super()
@@ -63,6 +64,14 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
 
   resume(_by: string): void {
     this.#paused = false
+  }
+
+  /**
+   * Stops this process's work at the next chunk without finishing the job: its committed progress
+   * stays, and `startReplay({ jobId })` resumes it (a graceful shutdown of the console).
+   */
+  stop(): void {
+    this.#stopped = true
   }
 
   cancel(by: string): void {
@@ -152,11 +161,11 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
         by: this.#pausedBy,
       },
     )
-    while (this.#paused) {
+    while (this.#paused && !this.#stopped) {
       await control.heartbeat()
       await sleep(200)
     }
-    if (this.#cancelledBy !== undefined) return
+    if (this.#cancelledBy !== undefined || this.#stopped) return
     const now = this.#state!
     await this.#commit(
       producer,
@@ -231,7 +240,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
       onRecords: async (partition, records, control) => {
         for (let i = 0; i < records.length; i += chunkSize) {
           await this.#waitWhilePaused(producer, topics, control)
-          if (this.#cancelledBy !== undefined) return false
+          if (this.#cancelledBy !== undefined || this.#stopped) return false
           await chunk(partition, records.slice(i, i + chunkSize))
           await control.heartbeat()
         }
@@ -239,6 +248,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
       },
     })
     const last = this.#state!
+    if (this.#stopped && this.#cancelledBy === undefined) return last
     if (this.#cancelledBy !== undefined) {
       const cancelled = { ...last, status: JobStatus.cancelled, updatedAt: Date.now() }
       await this.#commit(producer, topics, cancelled, [], spec.targetTopic, {
