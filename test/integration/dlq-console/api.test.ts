@@ -5,6 +5,9 @@ import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
 import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
 import { testKafka, waitFor } from '../../helpers/kafka.ts'
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked field by field in the tests
+type Json = any
+
 async function call(url: string, method: string, path: string, body?: unknown, token?: string) {
   const response = await fetch(`${url}${path}`, {
     method,
@@ -17,7 +20,7 @@ async function call(url: string, method: string, path: string, body?: unknown, t
   return {
     status: response.status,
     headers: response.headers,
-    body: await response.json().catch(() => undefined),
+    body: (await response.json().catch(() => undefined)) as Json,
   }
 }
 
