@@ -41,7 +41,8 @@ function age(ms) {
 async function loadTopics() {
   showError()
   try {
-    const topics = await api('GET', '/api/topics')
+    const filter = new URLSearchParams(location.search).get('filter')
+    const topics = await api('GET', `/api/topics${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`)
     const body = $('topics')
     body.replaceChildren()
     for (const t of topics) {

@@ -59,7 +59,15 @@ export async function startDlqConsole(options: {
     service: 'dlq-console',
     logger: options.logger,
     metrics: createMetricsRegistry(),
-    readiness: [{ name: 'kafka', check: async () => (await admin.listTopics(), true) }],
+    readiness: [
+      {
+        name: 'kafka',
+        check: async () => {
+          await admin.listTopics()
+          return true
+        },
+      },
+    ],
     ...(options.host ? { host: options.host } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
     setup: (app) => {
@@ -73,6 +81,7 @@ export async function startDlqConsole(options: {
         })
       }
       app.get('/openapi.json', async () => openApi)
+      app.get('/favicon.ico', async (_request, reply) => reply.code(204).send())
       registerDlqRoutes(app, {
         kafka: options.kafka,
         serde: options.serde,

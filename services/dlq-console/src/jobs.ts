@@ -66,7 +66,7 @@ export class JobManager {
 
   async get(id: string): Promise<JobView | undefined> {
     const run = this.#runs.get(id)
-    if (run?.state) return view(run.state, true)
+    if (run) return view(run.state ?? run.initial, true)
     return (await this.list()).find((job) => job.spec.id === id)
   }
 

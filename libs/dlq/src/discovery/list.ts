@@ -121,6 +121,10 @@ export async function listDeadLetterTopics(
   )
   const now = Date.now()
   const out: DeadLetterTopic[] = []
-  for (const name of names) out.push(await describeDeadLetterTopic(kafka, name, now))
+  for (const name of names) {
+    // A topic deleted while the list is made is left out rather than failing the whole list.
+    const described = await describeDeadLetterTopic(kafka, name, now).catch(() => undefined)
+    if (described) out.push(described)
+  }
   return out
 }

@@ -41,6 +41,33 @@ export async function scanRanges(
   ranges: readonly PartitionRange[],
   options: ScanOptions,
 ): Promise<void> {
+  // Joining can fail retriably before anything was read (a fresh broker's group coordinator is
+  // still loading): start again then. Once records were handed out, a failure is the caller's.
+  let delivered = false
+  const tracked: ScanOptions = {
+    ...options,
+    onRecords: (partition, records, control) => {
+      delivered = true
+      return options.onRecords(partition, records, control)
+    },
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await scanOnce(kafka, topic, ranges, tracked)
+    } catch (error) {
+      const retriable = (error as { retriable?: unknown }).retriable === true
+      if (delivered || !retriable || attempt >= 5) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt))
+    }
+  }
+}
+
+async function scanOnce(
+  kafka: Kafka,
+  topic: string,
+  ranges: readonly PartitionRange[],
+  options: ScanOptions,
+): Promise<void> {
   const wanted = ranges.filter((range) => BigInt(range.from) < BigInt(range.to))
   if (wanted.length === 0) return
   const byPartition = new Map(wanted.map((range) => [range.partition, range]))
@@ -73,7 +100,10 @@ export async function scanRanges(
     const { partition, lastOffset } = event.payload as { partition: number; lastOffset: string }
     void reached(partition, lastOffset).catch(settle)
   })
-  consumer.on(consumer.events.CRASH, (event) => settle(event.payload.error))
+  // kafkajs restarts the consumer itself after retriable errors (a coordinator still loading).
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) settle(event.payload.error)
+  })
   const watchdog = setInterval(() => {
     const stallMs = options.stallMs ?? 30_000
     if (Date.now() - lastMove > stallMs) {

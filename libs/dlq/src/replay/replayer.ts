@@ -43,14 +43,23 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
   #pausedBy = ''
   #cancelledBy: string | undefined
   #stopped = false
+  #initial: ReplayJobState
 
   constructor(options: ReplayOptions) {
     super()
     const id = options.spec?.id ?? options.jobId
     if (!id) throw new DlqJobStateError('startReplay needs a spec or a jobId')
     this.id = id
+    this.#initial = options.spec
+      ? initialState(options.spec)
+      : { ...initialState(placeholderSpec(id)), status: JobStatus.running }
     this.done = this.#execute(options)
     this.done.catch(() => {})
+  }
+
+  /** The job as it stands before this process commits anything (a new job: created, no progress). */
+  get initial(): ReplayJobState {
+    return this.#initial
   }
 
   get state(): ReplayJobState | undefined {
@@ -262,6 +271,23 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
     const finished = { ...last, status: JobStatus.done, progress, updatedAt: Date.now() }
     await this.#commit(producer, topics, finished, [], spec.targetTopic, { event: AuditEvent.finished, by })
     return finished
+  }
+}
+
+// A resumed job's spec is known only once its state is read from the jobs topic.
+function placeholderSpec(id: string): ReplayJobSpec {
+  return {
+    id,
+    topic: '',
+    group: '',
+    sourceTopic: '',
+    target: 'retry',
+    targetTopic: '',
+    selection: {},
+    ranges: [],
+    ratePerSecond: undefined,
+    createdBy: '',
+    createdAt: Date.now(),
   }
 }
 
