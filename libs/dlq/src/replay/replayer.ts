@@ -98,15 +98,18 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
   ) {
     const transaction = await producer.transaction()
     try {
-      if (messages.length > 0) await transaction.send({ topic: target, acks: -1, messages })
-      await transaction.send({ topic: topics.jobs, acks: -1, messages: [jobMessage(state)] })
+      // One produce request for the records, the progress and the audit line.
+      const topicMessages: { topic: string; messages: Message[] }[] = [
+        { topic: topics.jobs, messages: [jobMessage(state)] },
+      ]
+      if (messages.length > 0) topicMessages.unshift({ topic: target, messages })
       if (audit) {
-        await transaction.send({
+        topicMessages.push({
           topic: topics.audit,
-          acks: -1,
           messages: [auditMessage(auditRecord(state, audit.event, audit.by))],
         })
       }
+      await transaction.sendBatch({ acks: -1, topicMessages })
       await transaction.commit()
     } catch (error) {
       await transaction.abort().catch(() => {})
@@ -246,6 +249,8 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
       await this.#commit(producer, topics, next, messages, spec.targetTopic)
     }
     await scanRanges(options.kafka, spec.topic, remaining, {
+      // Bigger fetches mean fewer, bigger transactions: the per-transaction round trips dominate.
+      maxBytesPerPartition: 8 * 1024 * 1024,
       onRecords: async (partition, records, control) => {
         for (let i = 0; i < records.length; i += chunkSize) {
           await this.#waitWhilePaused(producer, topics, control)
