@@ -59,7 +59,12 @@ async function fill(kafka: Kafka, dlt: string, group: string, source: string): P
 async function copyLoop(kafka: Kafka, dlt: string, target: string): Promise<number> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
   await producer.connect()
-  const consumer = kafka.consumer({ groupId: benchName('copy'), maxWaitTimeInMs: 100 })
+  // The same fetch size as the replayer's, so the comparison is about transactions, not fetching.
+  const consumer = kafka.consumer({
+    groupId: benchName('copy'),
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+  })
   await consumer.connect()
   await consumer.subscribe({ topic: dlt, fromBeginning: true })
   let copied = 0
@@ -132,7 +137,7 @@ emitResult({
   notes: [
     `${records} dead-letter records of 200 bytes with the runtime's headers, ${partitions} partitions, ${rounds} round(s)`,
     `replay: ${chunkSize} records per transaction; times include planning (finding the group) and the job's start and finish commits`,
-    'copy loop: time from run() to the last record acknowledged, including the group join',
+    'copy loop: time from run() to the last record acknowledged, including the group join; same 8 MiB fetch per partition as the replayer',
   ],
 })
 process.exit(0)
