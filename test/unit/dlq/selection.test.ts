@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { parsePredicate, validateSelection } from '#libs/dlq'
 import { DlqSelectionError } from '#libs/errors'
-import { matchesDecoded, matchesRaw, rangesFor } from '../../../libs/dlq/src/select/selection.ts'
+import {
+  matchesDecoded,
+  matchesRaw,
+  rangesFor,
+  requireDecoderFor,
+} from '../../../libs/dlq/src/select/selection.ts'
 
 const record = (overrides: Partial<Parameters<typeof matchesRaw>[1]> = {}) => ({
   topic: 't.dlt',
@@ -67,4 +72,12 @@ test('offset ranges are clipped to what the topic holds, with an exclusive end',
     { partition: 0, from: '10', to: '13' },
   ])
   assert.deepEqual(rangesFor({ partitions: [1] }, bounds), [{ partition: 1, from: '0', to: '5' }])
+})
+
+test('field predicates without a registry are refused rather than matching nothing', () => {
+  assert.throws(
+    () => requireDecoderFor({ where: [{ path: 'amount', op: 'gt', value: 1 }] }, undefined),
+    /selection.where needs the schema registry/,
+  )
+  requireDecoderFor({ key: 'k' }, undefined)
 })

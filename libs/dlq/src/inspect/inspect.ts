@@ -3,7 +3,13 @@ import type { EventSerde } from '#libs/serde'
 import { requireDeadLetterTopic } from '../discovery/list.ts'
 import { headersAsText, type RawRecord } from '../read/dlt-record.ts'
 import { type PartitionRange, scanRanges, topicBounds } from '../read/scan.ts'
-import { matchesDecoded, matchesRaw, rangesFor, type Selection } from '../select/selection.ts'
+import {
+  matchesDecoded,
+  matchesRaw,
+  rangesFor,
+  requireDecoderFor,
+  type Selection,
+} from '../select/selection.ts'
 import { type Decoded, decodeValue, type ShownBytes, show } from './decode.ts'
 
 export interface InspectedRecord {
@@ -68,6 +74,7 @@ export async function inspect(options: {
 }): Promise<InspectPage> {
   const selection = options.selection ?? {}
   const limit = Math.max(1, Math.min(options.limit ?? 50, 1_000))
+  requireDecoderFor(selection, options.serde)
   await requireDeadLetterTopic(options.kafka, options.topic)
   const bounds = await topicBounds(options.kafka, options.topic)
   let ranges: PartitionRange[] = rangesFor(selection, bounds)

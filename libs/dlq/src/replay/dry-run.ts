@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs'
 import type { EventSerde } from '#libs/serde'
 import { type InspectedRecord, inspectRecord, selectRecord } from '../inspect/inspect.ts'
 import { scanRanges } from '../read/scan.ts'
+import { requireDecoderFor } from '../select/selection.ts'
 import { replayedBy } from './headers.ts'
 import type { ReplayJobSpec } from './job.ts'
 import { defaultReplayTopics, type ReplayTopics, readJobs } from './store.ts'
@@ -27,6 +28,7 @@ export async function dryRun(options: {
 }): Promise<DryRunReport> {
   const { spec } = options
   const sampleSize = options.sampleSize ?? 5
+  requireDecoderFor(spec.selection, options.serde)
   let scanned = 0
   let wouldReplay = 0
   const byErrorClass: Record<string, number> = {}

@@ -7,6 +7,7 @@ import { AuditEvent, auditMessage, auditRecord } from '../audit/audit.ts'
 import { selectRecord } from '../inspect/inspect.ts'
 import type { RawRecord } from '../read/dlt-record.ts'
 import { type ScanControl, scanRanges } from '../read/scan.ts'
+import { requireDecoderFor } from '../select/selection.ts'
 import { replayedBy, replayHeaders } from './headers.ts'
 import { finalStatuses, initialState, JobStatus, type ReplayJobSpec, type ReplayJobState } from './job.ts'
 import { defaultReplayTopics, ensureReplayTopics, jobMessage, type ReplayTopics, readJob } from './store.ts'
@@ -49,6 +50,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
     super()
     const id = options.spec?.id ?? options.jobId
     if (!id) throw new DlqJobStateError('startReplay needs a spec or a jobId')
+    if (options.spec) requireDecoderFor(options.spec.selection, options.serde)
     this.id = id
     this.#initial = options.spec
       ? initialState(options.spec)
@@ -144,6 +146,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
         event = AuditEvent.started
       } else {
         state = await readJob(kafka, this.id, topics)
+        requireDecoderFor(state.spec.selection, options.serde)
         if (finalStatuses.includes(state.status)) {
           this.#state = state
           return state

@@ -259,3 +259,10 @@ export function parsePredicate(text: string): FieldPredicate {
         : raw
   return { path: match[1] ?? '', op: ops[match[2] ?? '=='] ?? 'eq', value }
 }
+
+/** Field predicates need decoding: without a registry they would silently match nothing. */
+export function requireDecoderFor(selection: Selection, decoder: unknown): void {
+  if (selection.where && selection.where.length > 0 && decoder === undefined) {
+    invalid('where', 'needs the schema registry to decode values (SCHEMA_REGISTRY_URL or --registry)')
+  }
+}
