@@ -26,6 +26,36 @@ export interface ReplayOptions {
   readonly chunkSize?: number
 }
 
+/**
+ * Records of one transaction stay well under the broker's default 1 MiB record-batch limit
+ * (`message.max.bytes`), whatever the record sizes: a bigger batch would be refused.
+ */
+const maxChunkBytes = 512 * 1024
+
+function recordBytes(record: RawRecord): number {
+  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 200
+  for (const [name, value] of Object.entries(record.headers)) {
+    size += name.length + (Array.isArray(value) ? value.join('').length : (value?.length ?? 0))
+  }
+  return size
+}
+
+function* chunks(records: RawRecord[], maxRecords: number, maxBytes: number): Generator<RawRecord[]> {
+  let current: RawRecord[] = []
+  let bytes = 0
+  for (const record of records) {
+    const size = recordBytes(record)
+    if (current.length > 0 && (current.length >= maxRecords || bytes + size > maxBytes)) {
+      yield current
+      current = []
+      bytes = 0
+    }
+    current.push(record)
+    bytes += size
+  }
+  if (current.length > 0) yield current
+}
+
 /** The transactional id of a job: one per job, so a second replayer of the same job fences the first. */
 export function replayTransactionalId(jobId: string): string {
   return `replay-${jobId}`
@@ -255,10 +285,10 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
       // Bigger fetches mean fewer, bigger transactions: the per-transaction round trips dominate.
       maxBytesPerPartition: 8 * 1024 * 1024,
       onRecords: async (partition, records, control) => {
-        for (let i = 0; i < records.length; i += chunkSize) {
+        for (const piece of chunks(records, chunkSize, maxChunkBytes)) {
           await this.#waitWhilePaused(producer, topics, control)
           if (this.#cancelledBy !== undefined || this.#stopped) return false
-          await chunk(partition, records.slice(i, i + chunkSize))
+          await chunk(partition, piece)
           await control.heartbeat()
         }
         return true
