@@ -17,7 +17,7 @@ import { caseResult, ratio } from './lib/stats.ts'
 
 const records = Number(process.env['BENCH_RECORDS'] ?? (smoke ? 2_000 : 100_000))
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 3))
-const chunkSize = Number(process.env['BENCH_CHUNK'] ?? 1_000)
+const chunkSize = Number(process.env['BENCH_CHUNK'] ?? 5_000)
 const partitions = 3
 
 async function fill(kafka: Kafka, dlt: string, group: string, source: string): Promise<void> {

@@ -27,10 +27,10 @@ export interface ReplayOptions {
 }
 
 /**
- * Records of one transaction stay well under the broker's default 1 MiB record-batch limit
+ * Records of one transaction stay under the broker's default 1 MiB record-batch limit
  * (`message.max.bytes`), whatever the record sizes: a bigger batch would be refused.
  */
-const maxChunkBytes = 512 * 1024
+const maxChunkBytes = 900 * 1024
 
 function recordBytes(record: RawRecord): number {
   let size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 200
