@@ -7,7 +7,7 @@
  *   SKIP_CHECKS=1 npm test -- …   skip typecheck, lint, codegen check and npm audit (local iteration only)
  */
 import { spawn } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
 import { startSchemaRegistry } from '#libs/schema-registry'
@@ -65,6 +65,15 @@ const files = testFiles(args.length > 0 ? args : ['test'])
 if (files.length === 0) {
   say('no test files found')
   await shutdown(1)
+}
+
+// Browser tests drive Debian's chromium; a clean machine gets it here (scripts/ensure-chromium.sh).
+const needsBrowser = files.some(
+  (file) => file.startsWith('test/e2e/browser/') || file.endsWith('.browser.test.ts'),
+)
+if (needsBrowser && !existsSync('/usr/bin/chromium')) {
+  say('installing chromium for the browser tests')
+  if ((await runStep('ensure chromium', 'bash', ['scripts/ensure-chromium.sh'])) !== 0) await shutdown(1)
 }
 
 // One Kafka and one schema registry for the whole run: tests that use the catalog's fixed topics

@@ -1,6 +1,7 @@
 import { UsageError } from '#libs/errors'
 import { silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
 import { aclCommand, aclUsage } from './src/acl-command.ts'
+import { dlqCommand, dlqUsage } from './src/dlq-command.ts'
 import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'
 import { fail } from './src/output.ts'
 import { registryCommand, registryUsage } from './src/registry-command.ts'
@@ -17,6 +18,7 @@ commands:
   schemas register|check     register the catalog's schemas, or check them for compatibility
   topics ensure              create the catalog's domain topics that are missing
   acl plan|apply             derive the least-privilege ACLs from the access manifest, apply them
+  dlq list|show|replay|jobs|audit   inspect and replay dead-letter topics
 
 ${kafkaUsage}
 
@@ -26,7 +28,9 @@ ${schemasUsage}
 
 ${topicsUsage}
 
-${aclUsage}`
+${aclUsage}
+
+${dlqUsage}`
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
@@ -35,6 +39,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   schemas: schemasCommand,
   topics: topicsCommand,
   acl: aclCommand,
+  dlq: dlqCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,130 @@
+import type { Kafka } from 'kafkajs'
+import { Header } from '#libs/consumer'
+import { DlqTopicNotFoundError } from '#libs/errors'
+import { deadLetterTopicName } from '#libs/kafka'
+import { headerText, type RawRecord } from '../read/dlt-record.ts'
+import { scanRanges, topicBounds } from '../read/scan.ts'
+
+export const deadLetterSuffix = '.dlt'
+
+export interface DeadLetterTopic {
+  readonly topic: string
+  /** From the records' `eb.group` header, confirmed by the naming rule; undefined when empty or unknown. */
+  readonly group: string | undefined
+  /** From the records' `eb.original.topic` header, confirmed by the naming rule. */
+  readonly sourceTopic: string | undefined
+  readonly partitions: number
+  /** Records the topic holds (high − low watermark, summed; transaction markers included). */
+  readonly depth: number
+  /** Records read (read_committed), which the counts and ages below come from. */
+  readonly scanned: number
+  readonly oldestAt: number | undefined
+  readonly newestAt: number | undefined
+  readonly oldestAgeMs: number | undefined
+  readonly newestAgeMs: number | undefined
+  readonly errorClasses: Record<string, number>
+}
+
+/** `*.dlt` topics, without Kafka's and the backbone's own internal topics. */
+export async function deadLetterTopicNames(kafka: Kafka): Promise<string[]> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const topics = await admin.listTopics()
+    return topics.filter((topic) => topic.endsWith(deadLetterSuffix) && !topic.startsWith('__')).sort()
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+export async function requireDeadLetterTopic(kafka: Kafka, topic: string): Promise<void> {
+  if (!topic.endsWith(deadLetterSuffix) || !(await deadLetterTopicNames(kafka)).includes(topic)) {
+    throw new DlqTopicNotFoundError(`no dead-letter topic named ${JSON.stringify(topic)}`, {
+      context: { topic },
+    })
+  }
+}
+
+/**
+ * Group and source topic of a dead-letter topic: taken from a record's headers, accepted only
+ * when the naming rule gives back this topic's name (a record whose headers name a retry topic,
+ * as after a control-header failure, does not count).
+ */
+export function ownerOf(
+  topic: string,
+  record: RawRecord,
+): { group: string; sourceTopic: string } | undefined {
+  const group = headerText(record.headers, Header.group)
+  const sourceTopic = headerText(record.headers, Header.originalTopic)
+  if (group === undefined || sourceTopic === undefined) return undefined
+  try {
+    return deadLetterTopicName(group, sourceTopic) === topic ? { group, sourceTopic } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** One topic's summary: reads every record once (headers only matter), so it costs a full scan. */
+export async function describeDeadLetterTopic(
+  kafka: Kafka,
+  topic: string,
+  now = Date.now(),
+): Promise<DeadLetterTopic> {
+  const bounds = await topicBounds(kafka, topic)
+  const depth = bounds.reduce((sum, bound) => sum + Number(BigInt(bound.high) - BigInt(bound.low)), 0)
+  let owner: { group: string; sourceTopic: string } | undefined
+  let scanned = 0
+  let oldestAt: number | undefined
+  let newestAt: number | undefined
+  const errorClasses: Record<string, number> = {}
+  await scanRanges(
+    kafka,
+    topic,
+    bounds.map((bound) => ({ partition: bound.partition, from: bound.low, to: bound.high })),
+    {
+      onRecords: (_partition, records) => {
+        for (const record of records) {
+          scanned += 1
+          owner ??= ownerOf(topic, record)
+          const time = Number(record.timestamp)
+          if (oldestAt === undefined || time < oldestAt) oldestAt = time
+          if (newestAt === undefined || time > newestAt) newestAt = time
+          const errorClass = headerText(record.headers, Header.errorClass) ?? 'unknown'
+          errorClasses[errorClass] = (errorClasses[errorClass] ?? 0) + 1
+        }
+        return true
+      },
+    },
+  )
+  return {
+    topic,
+    group: owner?.group,
+    sourceTopic: owner?.sourceTopic,
+    partitions: bounds.length,
+    depth,
+    scanned,
+    oldestAt,
+    newestAt,
+    oldestAgeMs: oldestAt === undefined ? undefined : now - oldestAt,
+    newestAgeMs: newestAt === undefined ? undefined : now - newestAt,
+    errorClasses,
+  }
+}
+
+/** Every dead-letter topic with its summary. `filter` narrows by name substring. */
+export async function listDeadLetterTopics(
+  kafka: Kafka,
+  options: { filter?: string } = {},
+): Promise<DeadLetterTopic[]> {
+  const names = (await deadLetterTopicNames(kafka)).filter(
+    (name) => options.filter === undefined || name.includes(options.filter),
+  )
+  const now = Date.now()
+  const out: DeadLetterTopic[] = []
+  for (const name of names) {
+    // A topic deleted while the list is made is left out rather than failing the whole list.
+    const described = await describeDeadLetterTopic(kafka, name, now).catch(() => undefined)
+    if (described) out.push(described)
+  }
+  return out
+}

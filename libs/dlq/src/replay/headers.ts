@@ -1,0 +1,64 @@
+import type { IHeaders } from 'kafkajs'
+import { allHeaders, Header } from '#libs/consumer'
+import { headerText, type RawRecord } from '../read/dlt-record.ts'
+
+/** Headers a replay adds (docs/dlq.md has the table). */
+export const ReplayHeader = {
+  id: 'eb.replay.id',
+  by: 'eb.replay.by',
+  at: 'eb.replay.at',
+  count: 'eb.replay.count',
+  dltTopic: 'eb.replay.dlt.topic',
+  dltPartition: 'eb.replay.dlt.partition',
+  dltOffset: 'eb.replay.dlt.offset',
+} as const
+export type ReplayHeader = (typeof ReplayHeader)[keyof typeof ReplayHeader]
+
+export const ReplayTarget = { retry: 'retry', original: 'original' } as const
+export type ReplayTarget = (typeof ReplayTarget)[keyof typeof ReplayTarget]
+
+// Reset for a fresh attempt cycle in the retry topic: due now, no attempts spent, no failure times.
+const resetOnRetry: readonly string[] = [
+  Header.retryDueAt,
+  Header.retryTier,
+  Header.firstFailureAt,
+  Header.lastFailureAt,
+  Header.attempts,
+]
+
+/**
+ * The replayed record's headers. To the group's retry topic: the dead-letter headers minus the
+ * attempt and due-time ones (the runtime reads missing ones as "due now, 0 attempts"), and minus the
+ * `eb.original.*` coordinates when they do not name the source topic (the runtime would refuse
+ * them). To the original topic: the headers the record had before it failed, without any `eb.*`
+ * context, since every group reads it there. Both: the replay headers.
+ */
+export function replayHeaders(
+  record: RawRecord,
+  replay: { jobId: string; by: string; at: number; target: ReplayTarget; sourceTopic: string },
+): IHeaders {
+  const headers: IHeaders = {}
+  const originalTopic = headerText(record.headers, Header.originalTopic)
+  const dropOrigin = originalTopic !== replay.sourceTopic
+  for (const [name, value] of Object.entries(record.headers)) {
+    if (value === undefined || name.startsWith('eb.replay.')) continue
+    if (replay.target === ReplayTarget.original && allHeaders.includes(name)) continue
+    if (replay.target === ReplayTarget.retry && resetOnRetry.includes(name)) continue
+    if (dropOrigin && name.startsWith('eb.original.')) continue
+    headers[name] = value
+  }
+  const previous = Number(headerText(record.headers, ReplayHeader.count) ?? '0')
+  headers[ReplayHeader.id] = replay.jobId
+  headers[ReplayHeader.by] = replay.by
+  headers[ReplayHeader.at] = String(replay.at)
+  headers[ReplayHeader.count] = String((Number.isSafeInteger(previous) && previous >= 0 ? previous : 0) + 1)
+  headers[ReplayHeader.dltTopic] = record.topic
+  headers[ReplayHeader.dltPartition] = String(record.partition)
+  headers[ReplayHeader.dltOffset] = record.offset
+  return headers
+}
+
+/** True when this job already replayed the record (it failed again and came back). */
+export function replayedBy(record: RawRecord, jobId: string): boolean {
+  return headerText(record.headers, ReplayHeader.id) === jobId
+}

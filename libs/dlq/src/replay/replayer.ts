@@ -1,0 +1,378 @@
+import { EventEmitter } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Kafka, Message, Producer } from 'kafkajs'
+import { DlqJobStateError } from '#libs/errors'
+import type { EventSerde } from '#libs/serde'
+import { AuditEvent, auditMessage, auditRecord } from '../audit/audit.ts'
+import { selectRecord } from '../inspect/inspect.ts'
+import type { RawRecord } from '../read/dlt-record.ts'
+import { type ScanControl, scanRanges } from '../read/scan.ts'
+import { requireDecoderFor } from '../select/selection.ts'
+import { replayedBy, replayHeaders } from './headers.ts'
+import { finalStatuses, initialState, JobStatus, type ReplayJobSpec, type ReplayJobState } from './job.ts'
+import { defaultReplayTopics, ensureReplayTopics, jobMessage, type ReplayTopics, readJob } from './store.ts'
+import { TokenBucket } from './token-bucket.ts'
+
+export interface ReplayOptions {
+  readonly kafka: Kafka
+  readonly serde?: EventSerde
+  /** A new job (from planReplay), or the id of one to resume. */
+  readonly spec?: ReplayJobSpec
+  readonly jobId?: string
+  /** Who runs or resumes it (audit). Default: the job's creator. */
+  readonly by?: string
+  readonly topics?: ReplayTopics
+  /** Records per transaction. Default 500 (never more than the rate limit). */
+  readonly chunkSize?: number
+}
+
+/**
+ * Records of one transaction stay under the broker's default 1 MiB record-batch limit
+ * (`message.max.bytes`), whatever the record sizes: a bigger batch would be refused.
+ */
+const maxChunkBytes = 900 * 1024
+
+function recordBytes(record: RawRecord): number {
+  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 200
+  for (const [name, value] of Object.entries(record.headers)) {
+    size += name.length + (Array.isArray(value) ? value.join('').length : (value?.length ?? 0))
+  }
+  return size
+}
+
+function* chunks(records: RawRecord[], maxRecords: number, maxBytes: number): Generator<RawRecord[]> {
+  let current: RawRecord[] = []
+  let bytes = 0
+  for (const record of records) {
+    const size = recordBytes(record)
+    if (current.length > 0 && (current.length >= maxRecords || bytes + size > maxBytes)) {
+      yield current
+      current = []
+      bytes = 0
+    }
+    current.push(record)
+    bytes += size
+  }
+  if (current.length > 0) yield current
+}
+
+/** The transactional id of a job: one per job, so a second replayer of the same job fences the first. */
+export function replayTransactionalId(jobId: string): string {
+  return `replay-${jobId}`
+}
+
+/**
+ * A running replay job. Every chunk of replayed records and the job's progress commit in one Kafka
+ * transaction, so a replayer that dies resumes (`startReplay({ jobId })`) exactly after the last
+ * committed chunk; the target topic's read_committed readers see each selected record once.
+ */
+export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
+  readonly id: string
+  readonly done: Promise<ReplayJobState>
+  #state: ReplayJobState | undefined
+  #paused = false
+  #pausedBy = ''
+  #cancelledBy: string | undefined
+  #stopped = false
+  #initial: ReplayJobState
+
+  constructor(options: ReplayOptions) {
+    super()
+    const id = options.spec?.id ?? options.jobId
+    if (!id) throw new DlqJobStateError('startReplay needs a spec or a jobId')
+    if (options.spec) requireDecoderFor(options.spec.selection, options.serde)
+    this.id = id
+    this.#initial = options.spec
+      ? initialState(options.spec)
+      : { ...initialState(placeholderSpec(id)), status: JobStatus.running }
+    this.done = this.#execute(options)
+    this.done.catch(() => {})
+  }
+
+  /** The job as it stands before this process commits anything (a new job: created, no progress). */
+  get initial(): ReplayJobState {
+    return this.#initial
+  }
+
+  get state(): ReplayJobState | undefined {
+    return this.#state
+  }
+
+  pause(by: string): void {
+    this.#paused = true
+    this.#pausedBy = by
+  }
+
+  resume(_by: string): void {
+    this.#paused = false
+  }
+
+  /**
+   * Stops this process's work at the next chunk without finishing the job: its committed progress
+   * stays, and `startReplay({ jobId })` resumes it (a graceful shutdown of the console).
+   */
+  stop(): void {
+    this.#stopped = true
+  }
+
+  cancel(by: string): void {
+    this.#cancelledBy = by
+    this.#paused = false
+  }
+
+  async #commit(
+    producer: Producer,
+    topics: ReplayTopics,
+    state: ReplayJobState,
+    messages: Message[],
+    target: string,
+    audit?: { event: AuditEvent; by: string },
+  ) {
+    const transaction = await producer.transaction()
+    try {
+      // One produce request for the records, the progress and the audit line.
+      const topicMessages: { topic: string; messages: Message[] }[] = [
+        { topic: topics.jobs, messages: [jobMessage(state)] },
+      ]
+      if (messages.length > 0) topicMessages.unshift({ topic: target, messages })
+      if (audit) {
+        topicMessages.push({
+          topic: topics.audit,
+          messages: [auditMessage(auditRecord(state, audit.event, audit.by))],
+        })
+      }
+      await transaction.sendBatch({ acks: -1, topicMessages })
+      await transaction.commit()
+    } catch (error) {
+      await transaction.abort().catch(() => {})
+      throw error
+    }
+    this.#state = state
+    this.emit('progress', state)
+  }
+
+  async #execute(options: ReplayOptions): Promise<ReplayJobState> {
+    const { kafka } = options
+    const topics = options.topics ?? defaultReplayTopics
+    await ensureReplayTopics(kafka, topics)
+    const producer = kafka.producer({
+      transactionalId: replayTransactionalId(this.id),
+      maxInFlightRequests: 1,
+      idempotent: true,
+      transactionTimeout: 60_000,
+    })
+    // Connecting initialises the transactional id: a zombie replayer of this job is fenced and its
+    // open transaction aborted before the job's committed progress is read below.
+    await producer.connect()
+    try {
+      let state: ReplayJobState
+      let event: AuditEvent
+      if (options.spec) {
+        state = initialState(options.spec)
+        await this.#commit(producer, topics, state, [], options.spec.targetTopic, {
+          event: AuditEvent.created,
+          by: options.spec.createdBy,
+        })
+        event = AuditEvent.started
+      } else {
+        state = await readJob(kafka, this.id, topics)
+        requireDecoderFor(state.spec.selection, options.serde)
+        if (finalStatuses.includes(state.status)) {
+          this.#state = state
+          return state
+        }
+        event = AuditEvent.resumed
+      }
+      const by = options.by ?? state.spec.createdBy
+      state = { ...state, status: JobStatus.running, updatedAt: Date.now() }
+      await this.#commit(producer, topics, state, [], state.spec.targetTopic, { event, by })
+      return await this.#replay(producer, options, topics, by)
+    } finally {
+      await producer.disconnect().catch(() => {})
+    }
+  }
+
+  async #waitWhilePaused(producer: Producer, topics: ReplayTopics, control: ScanControl): Promise<void> {
+    if (!this.#paused) return
+    const state = this.#state!
+    await this.#commit(
+      producer,
+      topics,
+      { ...state, status: JobStatus.paused, updatedAt: Date.now() },
+      [],
+      state.spec.targetTopic,
+      {
+        event: AuditEvent.paused,
+        by: this.#pausedBy,
+      },
+    )
+    while (this.#paused && !this.#stopped) {
+      await control.heartbeat()
+      await sleep(200)
+    }
+    if (this.#cancelledBy !== undefined || this.#stopped) return
+    const now = this.#state!
+    await this.#commit(
+      producer,
+      topics,
+      { ...now, status: JobStatus.running, updatedAt: Date.now() },
+      [],
+      now.spec.targetTopic,
+      {
+        event: AuditEvent.resumed,
+        by: this.#pausedBy,
+      },
+    )
+  }
+
+  async #replay(
+    producer: Producer,
+    options: ReplayOptions,
+    topics: ReplayTopics,
+    by: string,
+  ): Promise<ReplayJobState> {
+    const spec = this.#state!.spec
+    const rate = spec.ratePerSecond
+    const bucket = rate === undefined ? undefined : new TokenBucket(rate)
+    const chunkSize = Math.max(
+      1,
+      Math.min(options.chunkSize ?? 500, rate === undefined ? Infinity : Math.max(1, Math.floor(rate))),
+    )
+    const remaining = spec.ranges
+      .map((range) => {
+        const at = BigInt(this.#state!.progress[String(range.partition)] ?? range.from)
+        return { ...range, from: String(at > BigInt(range.from) ? at : BigInt(range.from)) }
+      })
+      .filter((range) => BigInt(range.from) < BigInt(range.to))
+    const chunk = async (partition: number, records: RawRecord[]) => {
+      const before = this.#state!
+      const messages: Message[] = []
+      let { scanned, replayed, unmatched, skipped } = before.counts
+      const now = Date.now()
+      for (const record of records) {
+        scanned += 1
+        const selected = await selectRecord(spec.selection, options.serde, record)
+        if (!selected.matches) {
+          unmatched += 1
+        } else if (replayedBy(record, spec.id)) {
+          skipped += 1
+        } else {
+          replayed += 1
+          messages.push({
+            key: record.key,
+            value: record.value,
+            headers: replayHeaders(record, {
+              jobId: spec.id,
+              by,
+              at: now,
+              target: spec.target,
+              sourceTopic: spec.sourceTopic,
+            }),
+          })
+        }
+      }
+      if (bucket && messages.length > 0) await bucket.take(messages.length)
+      const last = records[records.length - 1]!
+      const next: ReplayJobState = {
+        ...before,
+        progress: { ...before.progress, [String(partition)]: String(BigInt(last.offset) + 1n) },
+        counts: { scanned, replayed, unmatched, skipped },
+        updatedAt: Date.now(),
+      }
+      await this.#commit(producer, topics, next, messages, spec.targetTopic)
+    }
+    await scanRanges(options.kafka, spec.topic, remaining, {
+      // Bigger fetches mean fewer, bigger transactions: the per-transaction round trips dominate.
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      onRecords: async (partition, records, control) => {
+        for (const piece of chunks(records, chunkSize, maxChunkBytes)) {
+          await this.#waitWhilePaused(producer, topics, control)
+          if (this.#cancelledBy !== undefined || this.#stopped) return false
+          await chunk(partition, piece)
+          await control.heartbeat()
+        }
+        return true
+      },
+    })
+    const last = this.#state!
+    if (this.#stopped && this.#cancelledBy === undefined) return last
+    if (this.#cancelledBy !== undefined) {
+      const cancelled = { ...last, status: JobStatus.cancelled, updatedAt: Date.now() }
+      await this.#commit(producer, topics, cancelled, [], spec.targetTopic, {
+        event: AuditEvent.cancelled,
+        by: this.#cancelledBy,
+      })
+      return cancelled
+    }
+    const progress: Record<string, string> = { ...last.progress }
+    for (const range of spec.ranges) progress[String(range.partition)] = range.to
+    const finished = { ...last, status: JobStatus.done, progress, updatedAt: Date.now() }
+    await this.#commit(producer, topics, finished, [], spec.targetTopic, { event: AuditEvent.finished, by })
+    return finished
+  }
+}
+
+// A resumed job's spec is known only once its state is read from the jobs topic.
+function placeholderSpec(id: string): ReplayJobSpec {
+  return {
+    id,
+    topic: '',
+    group: '',
+    sourceTopic: '',
+    target: 'retry',
+    targetTopic: '',
+    selection: {},
+    ranges: [],
+    ratePerSecond: undefined,
+    createdBy: '',
+    createdAt: Date.now(),
+  }
+}
+
+export function startReplay(options: ReplayOptions): ReplayRun {
+  return new ReplayRun(options)
+}
+
+/**
+ * Cancels a job from any process: taking the job's transactional id fences a replayer that is still
+ * running it (its next commit fails), then the cancelled state and the audit record commit together.
+ */
+export async function cancelJob(options: {
+  kafka: Kafka
+  jobId: string
+  by: string
+  topics?: ReplayTopics
+}): Promise<ReplayJobState> {
+  const topics = options.topics ?? defaultReplayTopics
+  const producer = options.kafka.producer({
+    transactionalId: replayTransactionalId(options.jobId),
+    maxInFlightRequests: 1,
+    idempotent: true,
+  })
+  await producer.connect()
+  try {
+    const state = await readJob(options.kafka, options.jobId, topics)
+    if (finalStatuses.includes(state.status)) {
+      throw new DlqJobStateError(`job ${options.jobId} is already ${state.status}`, {
+        context: { jobId: options.jobId },
+      })
+    }
+    const cancelled = { ...state, status: JobStatus.cancelled, updatedAt: Date.now() }
+    const transaction = await producer.transaction()
+    try {
+      await transaction.send({ topic: topics.jobs, acks: -1, messages: [jobMessage(cancelled)] })
+      await transaction.send({
+        topic: topics.audit,
+        acks: -1,
+        messages: [auditMessage(auditRecord(cancelled, AuditEvent.cancelled, options.by))],
+      })
+      await transaction.commit()
+    } catch (error) {
+      await transaction.abort().catch(() => {})
+      throw error
+    }
+    return cancelled
+  } finally {
+    await producer.disconnect().catch(() => {})
+  }
+}

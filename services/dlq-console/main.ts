@@ -1,0 +1,42 @@
+/**
+ * The dead-letter console: HTTP API and web page over libs/dlq. Configuration from the environment
+ * (docs/dlq.md): KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DLQ_CONSOLE_PORT, DLQ_CONSOLE_HOST,
+ * DLQ_OPERATORS / DLQ_OPERATOR_TOKEN, DLQ_READ_TOKEN.
+ *
+ *   KAFKA_BROKERS=localhost:9092 DLQ_OPERATORS=alice:s3cret-token node services/dlq-console/main.ts
+ */
+import { Kafka } from 'kafkajs'
+import { UsageError } from '#libs/errors'
+import { kafkaConfigFromEnv } from '#libs/kafka'
+import { createLogger } from '#libs/observability'
+import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
+import { stopOnSignals } from '#libs/service'
+import { startDlqConsole } from './src/app.ts'
+import { authFromEnv } from './src/auth.ts'
+
+const logger = createLogger('dlq-console')
+
+try {
+  const env = process.env
+  const portText = env['DLQ_CONSOLE_PORT'] ?? '8090'
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) {
+    throw new UsageError(`DLQ_CONSOLE_PORT must be a port number, not ${JSON.stringify(portText)}`)
+  }
+  const auth = authFromEnv(env)
+  const kafka = new Kafka(kafkaConfigFromEnv(env, { clientId: 'dlq-console' }))
+  const registryUrl = env['SCHEMA_REGISTRY_URL']
+  const serde = registryUrl ? new EventSerde(new ConfluentRegistryClient(registryUrl)) : undefined
+  const console = await startDlqConsole({
+    kafka,
+    serde,
+    auth,
+    logger,
+    host: env['DLQ_CONSOLE_HOST'] || '127.0.0.1',
+    port: Number(portText),
+  })
+  logger.info({ url: console.http.url, readOpen: auth.readOpen }, 'dlq console listening')
+  stopOnSignals({ logger, hooks: [{ name: 'dlq-console', stop: () => console.close() }] })
+} catch (error) {
+  logger.fatal({ err: error }, 'the dlq console could not start')
+  process.exit(1)
+}

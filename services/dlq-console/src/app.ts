@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises'
+import type { Kafka } from 'kafkajs'
+import type { ReplayTopics } from '#libs/dlq'
+import { createMetricsRegistry, type Logger } from '#libs/observability'
+import type { EventSerde } from '#libs/serde'
+import { type ServiceHttp, startServiceHttp } from '#libs/service'
+import type { Auth } from './auth.ts'
+import { JobManager } from './jobs.ts'
+import { openApi } from './openapi.ts'
+import { registerDlqRoutes } from './routes.ts'
+
+const publicDir = new URL('../public/', import.meta.url)
+const assets: Record<string, string> = {
+  '/': 'index.html',
+  '/console.js': 'console.js',
+  '/console.css': 'console.css',
+}
+const types: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+}
+
+/** No inline script or style anywhere on the page, so the policy can forbid both. */
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cache-control': 'no-store',
+}
+
+export interface DlqConsole {
+  readonly http: ServiceHttp
+  readonly jobs: JobManager
+  close(): Promise<void>
+}
+
+export async function startDlqConsole(options: {
+  readonly kafka: Kafka
+  readonly serde?: EventSerde | undefined
+  readonly auth: Auth
+  readonly logger: Logger
+  readonly host?: string
+  readonly port?: number
+  readonly topics?: ReplayTopics
+}): Promise<DlqConsole> {
+  const jobs = new JobManager({
+    kafka: options.kafka,
+    serde: options.serde,
+    topics: options.topics,
+    logger: options.logger,
+  })
+  const admin = options.kafka.admin()
+  await admin.connect()
+  const http = await startServiceHttp({
+    service: 'dlq-console',
+    logger: options.logger,
+    metrics: createMetricsRegistry(),
+    readiness: [
+      {
+        name: 'kafka',
+        check: async () => {
+          await admin.listTopics()
+          return true
+        },
+      },
+    ],
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port === undefined ? {} : { port: options.port }),
+    setup: (app) => {
+      app.addHook('onSend', async (_request, reply) => {
+        for (const [name, value] of Object.entries(securityHeaders)) reply.header(name, value)
+      })
+      for (const [path, file] of Object.entries(assets)) {
+        app.get(path, async (_request, reply) => {
+          const body = await readFile(new URL(file, publicDir), 'utf8')
+          return reply.type(types[file.split('.').pop() ?? 'html'] ?? 'text/plain').send(body)
+        })
+      }
+      app.get('/openapi.json', async () => openApi)
+      app.get('/favicon.ico', async (_request, reply) => reply.code(204).send())
+      registerDlqRoutes(app, {
+        kafka: options.kafka,
+        serde: options.serde,
+        auth: options.auth,
+        jobs,
+        topics: options.topics,
+      })
+    },
+  })
+  return {
+    http,
+    jobs,
+    close: async () => {
+      await http.close()
+      await jobs.stop()
+      await admin.disconnect()
+    },
+  }
+}

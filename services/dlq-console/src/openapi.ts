@@ -1,0 +1,161 @@
+const json = (schema: object = { type: 'object' }) => ({ content: { 'application/json': { schema } } })
+const errors = {
+  '400': { description: 'Invalid selection or target', ...json({ $ref: '#/components/schemas/Error' }) },
+  '401': { description: 'No token', ...json({ $ref: '#/components/schemas/Error' }) },
+  '403': {
+    description: 'Wrong token, or a read token where an operator token is needed',
+    ...json({ $ref: '#/components/schemas/Error' }),
+  },
+  '404': { description: 'No such dead-letter topic or job', ...json({ $ref: '#/components/schemas/Error' }) },
+  '503': { description: 'Kafka unreachable', ...json({ $ref: '#/components/schemas/Error' }) },
+}
+const replayBody = {
+  required: true,
+  ...json({
+    type: 'object',
+    required: ['topic'],
+    properties: {
+      topic: { type: 'string', description: 'the dead-letter topic' },
+      selection: { $ref: '#/components/schemas/Selection' },
+      target: { type: 'string', enum: ['retry', 'original'], default: 'retry' },
+      ratePerSecond: { type: 'number', minimum: 0, exclusiveMinimum: true },
+    },
+  }),
+}
+const operator = [{ operatorToken: [] }]
+const jobId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } }
+
+/** The console's HTTP API, hand-written (docs/dlq.md explains the model behind it). */
+export const openApi = {
+  openapi: '3.1.0',
+  info: {
+    title: 'event-backbone dlq console',
+    version: '1.0.0',
+    description: 'Inspect, select and replay dead-letter topics.',
+  },
+  components: {
+    securitySchemes: {
+      operatorToken: { type: 'http', scheme: 'bearer' },
+      readToken: { type: 'http', scheme: 'bearer' },
+    },
+    schemas: {
+      Error: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } },
+      Selection: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          partitions: { type: 'array', items: { type: 'integer', minimum: 0 } },
+          offsets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                partition: { type: 'integer' },
+                from: { type: 'string' },
+                to: { type: 'string' },
+              },
+            },
+          },
+          since: { type: 'integer', description: 'epoch ms, inclusive' },
+          until: { type: 'integer', description: 'epoch ms, exclusive' },
+          errorClass: { type: 'array', items: { type: 'string' } },
+          errorMessage: { type: 'string' },
+          key: { type: 'string' },
+          headers: { type: 'object', additionalProperties: { type: 'string' } },
+          where: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                path: { type: 'string' },
+                op: { enum: ['eq', 'ne', 'contains', 'gt', 'gte', 'lt', 'lte', 'exists'] },
+                value: {},
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  paths: {
+    '/api/topics': {
+      get: {
+        summary: 'Dead-letter topics with group, source topic, depth, ages and error classes',
+        parameters: [{ name: 'filter', in: 'query', schema: { type: 'string' } }],
+        responses: { '200': { description: 'topics', ...json({ type: 'array' }) }, ...errors },
+      },
+    },
+    '/api/topics/{topic}/records': {
+      post: {
+        summary: 'A page of records matching a selection, decoded',
+        parameters: [{ name: 'topic', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: json({
+          type: 'object',
+          properties: {
+            selection: { $ref: '#/components/schemas/Selection' },
+            limit: { type: 'integer' },
+            after: { type: 'array' },
+          },
+        }),
+        responses: { '200': { description: 'a page; `next` continues it', ...json() }, ...errors },
+      },
+    },
+    '/api/replays/dry-run': {
+      post: {
+        summary: 'Count and sample what a replay would write; writes nothing',
+        requestBody: replayBody,
+        responses: { '200': { description: 'report', ...json() }, ...errors },
+      },
+    },
+    '/api/replays': {
+      get: {
+        summary: 'Replay jobs',
+        responses: { '200': { description: 'jobs', ...json({ type: 'array' }) }, ...errors },
+      },
+      post: {
+        summary: 'Start a replay job',
+        security: operator,
+        requestBody: replayBody,
+        responses: { '202': { description: 'started', ...json() }, ...errors },
+      },
+    },
+    '/api/replays/{id}': {
+      get: {
+        summary: 'One job with its progress',
+        parameters: [jobId],
+        responses: { '200': { description: 'job', ...json() }, ...errors },
+      },
+    },
+    '/api/replays/{id}/pause': {
+      post: {
+        summary: 'Pause at the next chunk',
+        security: operator,
+        parameters: [jobId],
+        responses: { '202': { description: 'pausing' }, ...errors },
+      },
+    },
+    '/api/replays/{id}/resume': {
+      post: {
+        summary: 'Resume a paused job',
+        security: operator,
+        parameters: [jobId],
+        responses: { '202': { description: 'resuming' }, ...errors },
+      },
+    },
+    '/api/replays/{id}/cancel': {
+      post: {
+        summary: 'Cancel a job',
+        security: operator,
+        parameters: [jobId],
+        responses: { '202': { description: 'cancelled' }, ...errors },
+      },
+    },
+    '/api/audit': {
+      get: {
+        summary: 'The audit trail',
+        parameters: [{ name: 'job', in: 'query', schema: { type: 'string' } }],
+        responses: { '200': { description: 'records', ...json({ type: 'array' }) }, ...errors },
+      },
+    },
+  },
+} as const

@@ -1,0 +1,26 @@
+import type { TestContext } from 'node:test'
+import type { Kafka } from 'kafkajs'
+import type { ReplayTopics } from '#libs/dlq'
+import { createLogger } from '#libs/observability'
+import type { EventSerde } from '#libs/serde'
+import { type DlqConsole, startDlqConsole } from '../../services/dlq-console/src/app.ts'
+import { authFromEnv } from '../../services/dlq-console/src/auth.ts'
+
+export const aliceToken = 'alice-token-0123456789'
+
+/** The console on a free port with operator alice (and reads open), closed when the test ends. */
+export async function testConsole(
+  t: TestContext,
+  kafka: Kafka,
+  options: { topics?: ReplayTopics; serde?: EventSerde } = {},
+): Promise<DlqConsole> {
+  const console = await startDlqConsole({
+    kafka,
+    auth: authFromEnv({ DLQ_OPERATORS: `alice:${aliceToken}` }),
+    logger: createLogger('dlq-console-test', { LOG_LEVEL: 'silent' }),
+    port: 0,
+    ...options,
+  })
+  t.after(() => console.close())
+  return console
+}

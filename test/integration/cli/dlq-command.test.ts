@@ -1,0 +1,46 @@
+// Proves that `backbone dlq list | show | replay | jobs | audit` work against a real broker with --json output, and that replay without --yes is a dry-run.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { runCli } from '../../helpers/cli.ts'
+import { deadLetters } from '../../helpers/dlq.ts'
+import { testAdmin, testBrokers, testKafka } from '../../helpers/kafka.ts'
+
+test('the dlq commands list, show, dry-run, replay and report the job and its audit trail as JSON', async (t) => {
+  const kafka = testKafka()
+  const fixture = await deadLetters(t, kafka, [
+    { key: 'a', value: Buffer.from('one'), errorClass: 'TypeError', message: 'm' },
+    { key: 'b', value: Buffer.from('two'), errorClass: 'LedgerError', message: 'm' },
+  ])
+  const env = { KAFKA_BROKERS: testBrokers().join(','), SCHEMA_REGISTRY_URL: '', DLQ_OPERATOR: 'dave' }
+  const json = async (args: string[]) => {
+    const result = await runCli(['dlq', ...args, '--json'], env)
+    assert.equal(result.status, 0, result.stderr)
+    return JSON.parse(result.stdout)
+  }
+  const [listed] = await json(['list', '--filter', fixture.dlt])
+  assert.equal(listed.depth, 2)
+  assert.equal(listed.group, fixture.group)
+  const page = await json(['show', fixture.dlt, '--error-class', 'LedgerError'])
+  assert.deepEqual(
+    page.records.map((r: { key: { text: string } }) => r.key.text),
+    ['b'],
+  )
+  const dry = await json(['replay', fixture.dlt, '--key', 'a'])
+  assert.equal(dry.dryRun, true)
+  assert.equal(dry.wouldReplay, 1)
+  const admin = await testAdmin(t, kafka)
+  assert.equal((await admin.fetchTopicOffsets(fixture.retry))[0]!.high, '0', 'the dry-run wrote nothing')
+  const done = await json(['replay', fixture.dlt, '--key', 'a', '--yes', '--rate', '100'])
+  assert.equal(done.status, 'done')
+  assert.equal(done.counts.replayed, 1)
+  assert.equal(done.spec.createdBy, 'dave')
+  const jobs = await json(['jobs'])
+  assert.ok(jobs.some((j: { spec: { id: string } }) => j.spec.id === done.spec.id))
+  const audit = await json(['audit', '--job', done.spec.id])
+  assert.deepEqual(
+    audit.map((a: { event: string }) => a.event),
+    ['created', 'started', 'finished'],
+  )
+  const usage = await runCli(['dlq', 'replay'], env)
+  assert.equal(usage.status, 2)
+})
