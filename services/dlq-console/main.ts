@@ -18,7 +18,8 @@ const logger = createLogger('dlq-console')
 
 try {
   const env = process.env
-  const portText = env['DLQ_CONSOLE_PORT'] ?? '8090'
+  // The shared service contract (SERVICE_PORT/SERVICE_HOST) or the console's own names.
+  const portText = env['DLQ_CONSOLE_PORT'] ?? env['SERVICE_PORT'] ?? '8090'
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65_535) {
     throw new UsageError(`DLQ_CONSOLE_PORT must be a port number, not ${JSON.stringify(portText)}`)
   }
@@ -31,7 +32,7 @@ try {
     serde,
     auth,
     logger,
-    host: env['DLQ_CONSOLE_HOST'] || '127.0.0.1',
+    host: env['DLQ_CONSOLE_HOST'] || env['SERVICE_HOST'] || '127.0.0.1',
     port: Number(portText),
   })
   logger.info({ url: console.http.url, readOpen: auth.readOpen }, 'dlq console listening')

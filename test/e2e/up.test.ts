@@ -10,7 +10,7 @@ import type { DemoSummary } from '#libs/stack'
 
 const root = new URL('../../', import.meta.url).pathname
 
-test('backbone up boots the stack, runs the demo to completion, and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly', async () => {
+test('backbone up boots the stack, runs the demo to completion including a replay, and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly', async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, BACKBONE_KAFKA: 'local' }
   delete env['KAFKA_BROKERS']
   const up = spawn(process.execPath, [join(root, 'bin/backbone.js'), 'up', '--json', '--free-ports'], {
@@ -46,9 +46,21 @@ test('backbone up boots the stack, runs the demo to completion, and one Ctrl-C (
   assert.equal(demo.duplicatePaymentsPosted, 0, 'a payment published twice is posted once')
   assert.ok(demo.retried >= 2, 'the transient failures were retried')
   assert.ok(demo.deadLettered >= 1, 'metrics count the dead-lettered record')
+  assert.equal(demo.replay?.status, 'done', 'the operator replay through the console finished')
+  assert.equal(demo.replay?.dryRunCount, 1)
+  assert.equal(demo.replay?.replayed, 1)
+  assert.equal(
+    demo.replay?.deadLetteredAgain,
+    true,
+    'the replayed record was processed again and dead-lettered again',
+  )
 
   const metrics = await (await fetch(`${started.services['upload-processor']}/metrics`)).text()
-  assert.match(metrics, /eb_consumer_dead_lettered_total\{[^}]*group="upload-processor"[^}]*\} 1/)
+  assert.match(
+    metrics,
+    /eb_consumer_dead_lettered_total\{[^}]*group="upload-processor"[^}]*\} 2/,
+    'the original and the replayed failure',
+  )
 
   const output: string[] = []
   lines.on('line', (line) => output.push(line))

@@ -1,4 +1,5 @@
 import type { Logger } from '#libs/observability'
+import { stopWhenParentDies } from './lifeline.ts'
 
 export interface StopHook {
   readonly name: string
@@ -55,5 +56,7 @@ export function stopOnSignals(options: {
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
+  // Started by `backbone up`: its death becomes a SIGTERM here, so the same graceful stop runs.
+  stopWhenParentDies()
   return stop
 }

@@ -6,6 +6,7 @@ import type { RunningStack } from '../stack.ts'
 import { type DemoEvent, demoEvents } from './demo-events.ts'
 import { OutputWatcher } from './output-watcher.ts'
 import { sumMetric } from './prometheus-text.ts'
+import { replayThroughConsole } from './replay-step.ts'
 
 export interface DemoSummary {
   readonly published: Readonly<Record<string, number>>
@@ -18,6 +19,15 @@ export interface DemoSummary {
   readonly sensorWindows: number
   readonly retried: number
   readonly deadLettered: number
+  /** The operator's replay of the dead-letter record through the console, and what became of it. */
+  readonly replay?: {
+    readonly jobId: string
+    readonly status: string
+    readonly dryRunCount: number
+    readonly replayed: number
+    /** The replayed upload was processed again, failed for good again, and is back in the dead-letter topic with its replay count. */
+    readonly deadLetteredAgain: boolean
+  }
   readonly complete: boolean
 }
 
@@ -141,6 +151,25 @@ export async function runDemo(
       await delay(1_000)
       now = measure()
     }
+    let replay: DemoSummary['replay']
+    const dlqConsole = stack.services.find((service) => service.name === 'dlq-console')
+    if (dlqConsole && done(now)) {
+      say(`replaying ${uploadsDlt} through the dead-letter console (dry-run first) ...`)
+      const outcome = await replayThroughConsole(dlqConsole.url, stack.context.operatorToken, uploadsDlt)
+      const replayedBack = async () =>
+        watcher.records.some(
+          (record) => record.topic === uploadsDlt && record.headers['eb.replay.count'] !== undefined,
+        )
+      const until = Date.now() + 30_000
+      while (!(await replayedBack()) && Date.now() < until) await delay(500)
+      replay = { ...outcome, deadLetteredAgain: await replayedBack() }
+      say(
+        `replay ${outcome.jobId}: ${outcome.status}, ${outcome.replayed} record(s) to upload-processor's retry topic; ` +
+          (replay.deadLetteredAgain
+            ? 'it failed for good again and is back in the dead-letter topic with its replay count'
+            : 'not back yet'),
+      )
+    }
     const uploadMetrics = await metricsOf(stack, 'upload-processor')
     const all = await Promise.all(stack.services.map((service) => metricsOf(stack, service.name)))
     return {
@@ -149,7 +178,9 @@ export async function runDemo(
       ...now,
       retried: sumMetric(uploadMetrics, 'eb_consumer_retries_total'),
       deadLettered: all.reduce((sum, text) => sum + sumMetric(text, 'eb_consumer_dead_lettered_total'), 0),
-      complete: done(now),
+      ...(replay ? { replay } : {}),
+      complete:
+        done(now) && (dlqConsole === undefined || (replay?.status === 'done' && replay.deadLetteredAgain)),
     }
   } finally {
     await watcher.stop()

@@ -20,6 +20,12 @@ export function formatSummary(summary: DemoSummary, stack: RunningStack): string
     `  sensors        ${summary.sensorWindows} window aggregates`,
     `  retries        ${summary.retried} (in place and through retry topics)`,
     `  dead-lettered  ${summary.deadLettered} record(s) across all groups`,
+    ...(summary.replay
+      ? [
+          `  replay         job ${summary.replay.jobId}: dry-run ${summary.replay.dryRunCount}, replayed ${summary.replay.replayed} (${summary.replay.status}); ` +
+            `${summary.replay.deadLetteredAgain ? 'processed again by upload-processor, failed again, back in its dead-letter topic' : 'not seen again yet'}`,
+        ]
+      : []),
     '',
     'Where to look:',
     `  gateway        ${url('ingest-gateway')}  (POST /v1/events/{type}, OpenAPI at /openapi.json)`,
