@@ -1,9 +1,6 @@
-import { catalogEntry } from '#libs/catalog'
 import { nonRetriable } from '#libs/consumer'
 import { emitEvent, onEvent } from '#libs/events'
-import { changelogTopicName, ensureTopics, partitionCounts } from '#libs/kafka'
-import type { ServiceDeps } from '#libs/service'
-import { changelogTopicSpec, jsonCodec, PartitionStore } from '#libs/state'
+import { openServiceStore, type ServiceDeps } from '#libs/service'
 import { decide, invalidPayment, type PostedPayment } from './logic.ts'
 import { ledgerPolicy } from './policy.ts'
 
@@ -17,28 +14,13 @@ export async function ledgerSubscriptions({
   groupId,
   onStop,
 }: ServiceDeps) {
-  const changelogTopic = changelogTopicName(groupId, 'posted-payments')
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    const input = catalogEntry('PaymentConfirmed').topic
-    const partitions =
-      (await partitionCounts(admin, [input])).get(input) ?? catalogEntry('PaymentConfirmed').partitions
-    await ensureTopics(admin, [changelogTopicSpec(changelogTopic, partitions)])
-  } finally {
-    await admin.disconnect()
-  }
-  const store = new PartitionStore<PostedPayment>({
-    kafka,
-    groupId,
-    changelogTopic,
-    codec: jsonCodec(),
-    onRestore: ({ partition, keys, durationMs }) => {
-      metrics.outcome('state_restored')
-      logger.info({ partition, keys, durationMs }, 'posted payments restored')
+  const store = await openServiceStore<PostedPayment>(
+    { kafka, groupId, logger, metrics, onStop },
+    {
+      name: 'posted-payments',
+      input: 'PaymentConfirmed',
     },
-  })
-  onStop(() => store.close())
+  )
   return [
     onEvent(
       serde,

@@ -1,8 +1,5 @@
-import { catalogEntry } from '#libs/catalog'
 import { emitEvent, onEvent } from '#libs/events'
-import { changelogTopicName, ensureTopics, partitionCounts } from '#libs/kafka'
-import type { ServiceDeps } from '#libs/service'
-import { changelogTopicSpec, jsonCodec, PartitionStore } from '#libs/state'
+import { openServiceStore, type ServiceDeps } from '#libs/service'
 import { type StoreEntry, step } from './logic.ts'
 import { aggregatorPolicy, windowConfig } from './policy.ts'
 
@@ -17,28 +14,13 @@ export async function sensorSubscriptions({
   onStop,
 }: ServiceDeps) {
   const config = windowConfig(env)
-  const changelogTopic = changelogTopicName(groupId, 'sensor-windows')
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    const input = catalogEntry('SensorReading').topic
-    const partitions =
-      (await partitionCounts(admin, [input])).get(input) ?? catalogEntry('SensorReading').partitions
-    await ensureTopics(admin, [changelogTopicSpec(changelogTopic, partitions)])
-  } finally {
-    await admin.disconnect()
-  }
-  const store = new PartitionStore<StoreEntry>({
-    kafka,
-    groupId,
-    changelogTopic,
-    codec: jsonCodec(),
-    onRestore: ({ partition, keys, durationMs }) => {
-      metrics.outcome('state_restored')
-      logger.info({ partition, keys, durationMs }, 'open windows restored')
+  const store = await openServiceStore<StoreEntry>(
+    { kafka, groupId, logger, metrics, onStop },
+    {
+      name: 'sensor-windows',
+      input: 'SensorReading',
     },
-  })
-  onStop(() => store.close())
+  )
   return [
     onEvent(
       serde,

@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict'
 import { after, before } from 'node:test'
 import { type SchemaRegistry, startSchemaRegistry } from '#libs/schema-registry'
 import { testBrokers, testKafka, uniqueName } from './kafka.ts'
+import { call } from './registry.ts'
 
 /**
  * One registry for a whole test file, on its own random storage topic: tests in the file use
@@ -32,4 +34,26 @@ export function avroNamespace(): string {
 
 export function recordSchema(name: string, fields: unknown[], namespace?: string): string {
   return JSON.stringify({ type: 'record', name, ...(namespace ? { namespace } : {}), fields })
+}
+
+/** `register(subject, schema, extra?)` against a file's registry: asserts 200 and returns the id. */
+export function registerIn(registry: () => SchemaRegistry) {
+  return async (subject: string, schema: string, extra: Record<string, unknown> = {}): Promise<number> => {
+    const response = await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema, ...extra })
+    assert.equal(response.status, 200, JSON.stringify(response.body))
+    return (response.body as { id: number }).id
+  }
+}
+
+/** Asserts a Confluent error answer: the HTTP status, the error_code and a non-empty message. */
+export function assertRegistryError(
+  response: { status: number; body: unknown },
+  status: number,
+  errorCode: number,
+): void {
+  assert.equal(response.status, status, JSON.stringify(response.body))
+  const body = response.body as { error_code: number; message: string }
+  assert.equal(body.error_code, errorCode)
+  assert.equal(typeof body.message, 'string')
+  assert.ok(body.message.length > 0)
 }

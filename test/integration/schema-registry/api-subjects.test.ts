@@ -3,7 +3,13 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { uniqueName } from '../../helpers/kafka.ts'
 import { call } from '../../helpers/registry.ts'
-import { avroNamespace, recordSchema, registryForFile } from '../../helpers/registry-file.ts'
+import {
+  assertRegistryError as assertError,
+  avroNamespace,
+  recordSchema,
+  registerIn,
+  registryForFile,
+} from '../../helpers/registry-file.ts'
 
 const registry = registryForFile()
 const subjectName = () => uniqueName('subject')
@@ -12,23 +18,7 @@ function schemaV1(ns = avroNamespace()): string {
   return recordSchema('User', [{ name: 'name', type: 'string' }], ns)
 }
 
-async function register(
-  subject: string,
-  schema: string,
-  extra: Record<string, unknown> = {},
-): Promise<number> {
-  const response = await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema, ...extra })
-  assert.equal(response.status, 200, JSON.stringify(response.body))
-  return (response.body as { id: number }).id
-}
-
-function assertError(response: { status: number; body: unknown }, status: number, errorCode: number): void {
-  assert.equal(response.status, status, JSON.stringify(response.body))
-  const body = response.body as { error_code: number; message: string }
-  assert.equal(body.error_code, errorCode)
-  assert.equal(typeof body.message, 'string')
-  assert.ok(body.message.length > 0)
-}
+const register = registerIn(registry)
 
 test('re-registering the same schema returns the same id and adds no version', async () => {
   const subject = subjectName()
