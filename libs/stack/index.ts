@@ -1,3 +1,5 @@
+export type { DemoEvent } from './src/demo/demo-events.ts'
+export { demoEvents } from './src/demo/demo-events.ts'
 export type { DemoSummary } from './src/demo/run-demo.ts'
 export { runDemo } from './src/demo/run-demo.ts'
 export { formatSummary } from './src/demo/summary.ts'

@@ -73,6 +73,8 @@ try {
         maxBatchItems: config.maxBatchItems,
         publishTimeoutMs: config.publishTimeoutMs,
         retryAfterSeconds: config.retryAfterSeconds,
+        ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+        ...(config.authFailureLimit ? { authFailureLimit: config.authFailureLimit } : {}),
       }),
   })
   logger.info(

@@ -6,6 +6,7 @@
  */
 import { pino } from 'pino'
 import { UsageError } from '#libs/errors'
+import { kafkaConfigFromEnv } from '#libs/kafka'
 import { startSchemaRegistry } from '#libs/schema-registry'
 import { stopWhenParentDies } from '#libs/service'
 
@@ -30,6 +31,8 @@ function config() {
     host: process.env['REGISTRY_HOST'] || '127.0.0.1',
     port,
     topic: process.env['REGISTRY_TOPIC'] || '_schemas',
+    // SASL and TLS from the shared client variables (docs/security.md), like every other client.
+    kafkaConfig: kafkaConfigFromEnv(process.env, { clientId: 'schema-registry' }),
   }
 }
 

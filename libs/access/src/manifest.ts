@@ -14,6 +14,11 @@ export interface ServiceAccess {
   readonly group?: string
   /** Exactly-once: transactional ids `<group>.<topic>.<partition>` (transactionalIdFor). */
   readonly exactlyOnce?: boolean
+  /**
+   * Its changelog-backed state stores (libs/state): each restores through a throwaway consumer
+   * group `<group>.<store>.changelog.restore.<uuid>`, so it needs READ on that group prefix.
+   */
+  readonly stores?: readonly string[]
   /** More SCRAM users with the same grants: a second user while its credentials are rotated. */
   readonly alsoAs?: readonly string[]
 }
@@ -59,6 +64,7 @@ export const accessManifest = {
       consumes: ['PaymentConfirmed'],
       group: 'payments-ledger',
       exactlyOnce: true,
+      stores: ['posted-payments'],
     },
     'login-monitor': {
       publishes: ['SecurityAlert'],
@@ -70,6 +76,7 @@ export const accessManifest = {
       consumes: ['SensorReading'],
       group: 'sensor-aggregator',
       exactlyOnce: true,
+      stores: ['sensor-windows'],
     },
   },
   registry: { principal: 'schema-registry', topic: '_schemas' },

@@ -1,6 +1,6 @@
 import { catalogEntry, isEventType } from '#libs/catalog'
 import { AccessManifestError } from '#libs/errors'
-import { deadLetterTopicName, retryTopicName } from '#libs/kafka'
+import { changelogTopicName, deadLetterTopicName, retryTopicName } from '#libs/kafka'
 import {
   type AclBinding,
   bindingKey,
@@ -96,6 +96,10 @@ function planService(name: string, service: ServiceAccess, out: AclBinding[]): v
   // Its retry and dead-letter topics: the runtime creates them, writes failures there and reads retries.
   grant(topic, prefixed, `${service.group}.`, read, write, create)
   if (service.exactlyOnce) grant(transactionalId, prefixed, `${service.group}.`, write)
+  // A store's restore reads its changelog (covered by the prefix above) in a group of its own.
+  for (const store of service.stores ?? []) {
+    grant(group, prefixed, `${changelogTopicName(service.group, store)}.restore.`, read)
+  }
 }
 
 function planReplayer(manifest: AccessManifest, out: AclBinding[]): void {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { IngestConfigError } from '#libs/errors'
+import { parseRate, type Rate } from '#libs/service'
 
 /** A configured API key: a name for logs and metrics, the SHA-256 of the secret, its event types. */
 export interface ApiKey {
@@ -7,6 +8,8 @@ export interface ApiKey {
   readonly sha256: Buffer
   /** Event types the key may publish; `'*'` means every type the gateway serves. */
   readonly eventTypes: ReadonlySet<string> | '*'
+  /** This key's own rate limit, instead of the gateway's `INGEST_RATE_LIMIT`. */
+  readonly rate?: Rate
 }
 
 /** The SHA-256 of a key as 64 lowercase hex digits: what `INGEST_API_KEYS` stores. */
@@ -19,8 +22,9 @@ const HEX64 = /^[0-9a-f]{64}$/
 const TYPE = /^[A-Za-z][A-Za-z0-9]*$/
 
 /**
- * Parses `name:sha256hex:Type1|Type2` entries separated by commas (or newlines); `*` as the
- * type list allows every event type. Only hashes are configured, so the environment, a config
+ * Parses `name:sha256hex:Type1|Type2[:rate]` entries separated by commas (or newlines); `*` as
+ * the type list allows every event type, the optional rate (`50/s`, `50/s burst 200`) overrides
+ * `INGEST_RATE_LIMIT` for that key. Only hashes are configured, so the environment, a config
  * dump or a log line never holds a usable key. Rotation: add the new key under a new name,
  * move clients, remove the old entry.
  */
@@ -37,8 +41,8 @@ export function parseApiKeys(spec: string, knownEventTypes: readonly string[]): 
       })
     }
     const parts = entry.split(':')
-    if (parts.length !== 3) fail('needs the form name:sha256hex:Type1|Type2')
-    const [name, hash, types] = parts as [string, string, string]
+    if (parts.length !== 3 && parts.length !== 4) fail('needs the form name:sha256hex:Type1|Type2[:rate]')
+    const [name, hash, types, rateText] = parts as [string, string, string, string | undefined]
     if (!NAME.test(name)) fail(`has the name ${JSON.stringify(name)}; use 1-64 of [A-Za-z0-9._-]`)
     if (keys.some((key) => key.name === name)) fail(`repeats the name ${name}`)
     if (!HEX64.test(hash)) fail(`(${name}) needs the key's SHA-256 as 64 lowercase hex digits`)
@@ -55,7 +59,11 @@ export function parseApiKeys(spec: string, knownEventTypes: readonly string[]): 
       }
       eventTypes = new Set(list)
     }
-    keys.push({ name, sha256: Buffer.from(hash, 'hex'), eventTypes })
+    const rate = rateText === undefined ? undefined : parseRate(rateText)
+    if (rateText !== undefined && rate === undefined) {
+      fail(`(${name}) has the rate ${JSON.stringify(rateText)}; use for example 50/s or 50/s burst 200`)
+    }
+    keys.push({ name, sha256: Buffer.from(hash, 'hex'), eventTypes, ...(rate ? { rate } : {}) })
   }
   return keys
 }

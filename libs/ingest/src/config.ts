@@ -1,5 +1,6 @@
 import { eventTypes as catalogEventTypes, type EventType, isEventType } from '#libs/catalog'
 import { IngestConfigError } from '#libs/errors'
+import { parseRate, type Rate } from '#libs/service'
 import { type ApiKey, parseApiKeys } from './api-keys.ts'
 import { INGEST_DEFAULTS } from './routes.ts'
 
@@ -12,7 +13,14 @@ export const IngestEnv = {
   publishTimeoutMs: 'INGEST_PUBLISH_TIMEOUT_MS',
   retryAfterSeconds: 'INGEST_RETRY_AFTER_SECONDS',
   lingerMs: 'INGEST_LINGER_MS',
+  rateLimit: 'INGEST_RATE_LIMIT',
+  authFailureLimit: 'INGEST_AUTH_FAILURE_LIMIT',
 } as const
+
+/** Per key unless the key's entry sets its own; `off` in the variable disables it. */
+export const DEFAULT_RATE_LIMIT = '1000/s burst 2000'
+/** Failed authentications per client address: slows key guessing to a crawl. */
+export const DEFAULT_AUTH_FAILURE_LIMIT = '5/s burst 20'
 
 /**
  * The publisher's linger for the gateway. Every request waits for its acknowledgement, and the
@@ -32,6 +40,19 @@ export interface IngestConfig {
   readonly publishTimeoutMs: number
   readonly retryAfterSeconds: number
   readonly lingerMs: number
+  /** Requests per API key; undefined: unlimited (`off`). */
+  readonly rateLimit: Rate | undefined
+  /** Failed authentications per client address; undefined: unlimited (`off`). */
+  readonly authFailureLimit: Rate | undefined
+}
+
+function rate(env: NodeJS.ProcessEnv, name: string, fallback: string): Rate | undefined {
+  const text = env[name]?.trim() || fallback
+  if (text === 'off') return undefined
+  const parsed = parseRate(text)
+  if (!parsed)
+    fail(name, `needs a rate such as 100/s or 100/s burst 300 (or off), got ${JSON.stringify(text)}`)
+  return parsed
 }
 
 function fail(variable: string, why: string): never {
@@ -91,5 +112,7 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
     ),
     retryAfterSeconds: integer(env, IngestEnv.retryAfterSeconds, INGEST_DEFAULTS.retryAfterSeconds, 1, 3_600),
     lingerMs: integer(env, IngestEnv.lingerMs, GATEWAY_LINGER_MS, 0, 60_000),
+    rateLimit: rate(env, IngestEnv.rateLimit, DEFAULT_RATE_LIMIT),
+    authFailureLimit: rate(env, IngestEnv.authFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT),
   }
 }

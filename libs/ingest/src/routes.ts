@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client'
 import { eventTypes as catalogEventTypes, type EventType, type EventTypeMap } from '#libs/catalog'
 import { PublishTimeoutError } from '#libs/errors'
 import { type Publisher, type PublishOptions, type PublishResult, parseTraceparent } from '#libs/publisher'
+import { type Rate, RateLimiter } from '#libs/service'
 import { type ApiKey, findApiKey, mayPublish, presentedKey } from './api-keys.ts'
 import { Deadlines } from './deadlines.ts'
 import { fastifyProblem, invalidEvent, type Problem, problem, publishProblem } from './http-errors.ts'
@@ -33,6 +34,10 @@ export interface IngestOptions {
   /** How long a request waits for the broker's acknowledgement before it answers 503. */
   readonly publishTimeoutMs?: number
   readonly retryAfterSeconds?: number
+  /** Requests per API key (a key's own `rate` wins); none: unlimited. */
+  readonly rateLimit?: Rate
+  /** Failed authentications per client address; none: unlimited. */
+  readonly authFailureLimit?: Rate
 }
 
 interface Params {
@@ -66,6 +71,13 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
   const metrics: IngestMetrics | undefined = options.metrics ? ingestMetrics(options.metrics) : undefined
   let openApi: Record<string, unknown> | undefined
 
+  const keyLimits = new RateLimiter(options.rateLimit ?? { perSecond: 1, burst: 1 })
+  const failureLimits = options.authFailureLimit ? new RateLimiter(options.authFailureLimit) : undefined
+  const tooMany = (retryAfterSeconds: number, message: string): Problem => ({
+    ...problem(429, 'rate_limited', message),
+    retryAfter: retryAfterSeconds,
+  })
+
   const deadlines = new Deadlines(publishTimeoutMs)
   const timedOut = (eventType: string) => () =>
     new PublishTimeoutError(
@@ -94,15 +106,38 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
   // Cheapest checks first, none of which reads the body: who, then which type, then may they.
   const gate = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header(REQUEST_ID, randomUUID())
-    const secret = presentedKey(request.headers)
-    if (secret === undefined) {
+    // An address that failed too often is refused before its key is even looked at: answering
+    // a valid key normally would tell a guesser when it has found one.
+    const blocked = failureLimits?.check(request.ip)
+    if (blocked && !blocked.ok) {
       return send(
         reply,
-        problem(401, 'unauthorized', 'an API key is required: send Authorization: Bearer <key> or x-api-key'),
+        tooMany(blocked.retryAfterSeconds, 'too many failed authentications from this address; retry later'),
       )
     }
+    const unauthorized = (message: string) => {
+      failureLimits?.take(request.ip)
+      return send(reply, problem(401, 'unauthorized', message))
+    }
+    const secret = presentedKey(request.headers)
+    if (secret === undefined) {
+      return unauthorized('an API key is required: send Authorization: Bearer <key> or x-api-key')
+    }
     const key = findApiKey(options.keys, secret)
-    if (key === undefined) return send(reply, problem(401, 'unauthorized', 'the API key is not valid'))
+    if (key === undefined) return unauthorized('the API key is not valid')
+    const keyRate = key.rate ?? options.rateLimit
+    if (keyRate) {
+      const admitted = keyLimits.take(key.name, 1, keyRate)
+      if (!admitted.ok) {
+        return send(
+          reply,
+          tooMany(
+            admitted.retryAfterSeconds,
+            `the API key "${key.name}" is over its rate limit; retry later`,
+          ),
+        )
+      }
+    }
     const { eventType } = request.params as Params
     if (!served.has(eventType)) {
       return send(

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { UsageError } from '#libs/errors'
+import { parseRate, RateLimiter } from '#libs/service'
 
 export const Access = { read: 'read', operate: 'operate' } as const
 export type Access = (typeof Access)[keyof typeof Access]
@@ -19,10 +20,35 @@ export interface Auth {
 
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest()
 
+/** The SHA-256 of a token as `sha256:<64 hex>`: the form production configures. */
+export function hashToken(token: string): string {
+  return `sha256:${digest(token).toString('hex')}`
+}
+
+const HASHED = /^sha256:([0-9a-f]{64})$/
+
 /**
- * Tokens from the environment: `DLQ_OPERATORS="alice:token1,bob:token2"` names each operator (the
- * name is the "who" of replays and audit), `DLQ_OPERATOR_TOKEN` is one unnamed operator ("operator"),
- * `DLQ_READ_TOKEN` protects the read-only endpoints (open when unset; operator tokens read too).
+ * A configured token's digest: `sha256:<hex>` is taken as the digest itself (nothing usable in the
+ * environment), anything else is a plain token of at least 8 characters (the local demo's form).
+ */
+function configuredDigest(variable: string, value: string): Buffer {
+  const hashed = HASHED.exec(value)
+  if (hashed) return Buffer.from(hashed[1] as string, 'hex')
+  if (value.startsWith('sha256:'))
+    throw new UsageError(`${variable}: a sha256: token needs 64 lowercase hex digits`)
+  if (value.length < 8) throw new UsageError(`${variable}: a token needs at least 8 characters`)
+  return digest(value)
+}
+
+/** Failed authentications per client address before every request of it is refused. */
+export const DEFAULT_AUTH_FAILURE_LIMIT = '5/s burst 20'
+
+/**
+ * Tokens from the environment: `DLQ_OPERATORS="alice:token1,bob:sha256:<hex>"` names each operator
+ * (the name is the "who" of replays and audit), `DLQ_OPERATOR_TOKEN` is one unnamed operator
+ * ("operator"), `DLQ_READ_TOKEN` protects the read-only endpoints (open when unset; operator tokens
+ * read too). Each token may be given plain or as `sha256:<hex>` of the token (production).
+ * `DLQ_AUTH_FAILURE_LIMIT` bounds failed attempts per client address (`off` disables it).
  */
 export function authFromEnv(env: NodeJS.ProcessEnv): Auth {
   const credentials: Credential[] = []
@@ -33,24 +59,43 @@ export function authFromEnv(env: NodeJS.ProcessEnv): Auth {
     const at = entry.indexOf(':')
     const name = entry.slice(0, at)
     const token = entry.slice(at + 1)
-    if (at < 1 || token.length < 8 || !/^[\w.@-]{1,64}$/.test(name)) {
+    if (at < 1 || !/^[\w.@-]{1,64}$/.test(name)) {
       throw new UsageError(
-        'DLQ_OPERATORS needs name:token pairs separated by commas, names of [A-Za-z0-9_.@-], tokens of at least 8 characters',
+        'DLQ_OPERATORS needs name:token or name:sha256:<hex> pairs separated by commas, names of [A-Za-z0-9_.@-], tokens of at least 8 characters',
       )
     }
-    credentials.push({ name, access: Access.operate, digest: digest(token) })
+    credentials.push({
+      name,
+      access: Access.operate,
+      digest: configuredDigest(`DLQ_OPERATORS (${name})`, token),
+    })
   }
   const single = env['DLQ_OPERATOR_TOKEN']
   if (single) {
-    if (single.length < 8) throw new UsageError('DLQ_OPERATOR_TOKEN needs at least 8 characters')
-    credentials.push({ name: 'operator', access: Access.operate, digest: digest(single) })
+    credentials.push({
+      name: 'operator',
+      access: Access.operate,
+      digest: configuredDigest('DLQ_OPERATOR_TOKEN', single),
+    })
   }
   const read = env['DLQ_READ_TOKEN']
-  if (read) credentials.push({ name: 'reader', access: Access.read, digest: digest(read) })
-  return authFrom(credentials, !read)
+  if (read)
+    credentials.push({
+      name: 'reader',
+      access: Access.read,
+      digest: configuredDigest('DLQ_READ_TOKEN', read),
+    })
+  const limitText = env['DLQ_AUTH_FAILURE_LIMIT']?.trim() || DEFAULT_AUTH_FAILURE_LIMIT
+  const limit = limitText === 'off' ? undefined : parseRate(limitText)
+  if (limitText !== 'off' && !limit) {
+    throw new UsageError(
+      `DLQ_AUTH_FAILURE_LIMIT needs a rate such as 5/s burst 20 (or off), got ${JSON.stringify(limitText)}`,
+    )
+  }
+  return authFrom(credentials, !read, limit ? new RateLimiter(limit) : undefined)
 }
 
-function authFrom(credentials: readonly Credential[], readOpen: boolean): Auth {
+function authFrom(credentials: readonly Credential[], readOpen: boolean, failures?: RateLimiter): Auth {
   // Every credential is compared, match or not, so the time taken says nothing about which matched.
   const find = (token: string): Credential | undefined => {
     const presented = digest(token)
@@ -67,7 +112,17 @@ function authFrom(credentials: readonly Credential[], readOpen: boolean): Auth {
       const token =
         typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
       if (need === Access.read && readOpen) return token ? (find(token)?.name ?? 'anonymous') : 'anonymous'
+      // Refused before the token is looked at: a normal answer to a right token would end a guesser's search.
+      const blocked = failures?.check(request.ip)
+      if (blocked && !blocked.ok) {
+        void reply.code(429).header('retry-after', String(blocked.retryAfterSeconds)).send({
+          error: 'rate_limited',
+          message: 'too many failed authentications from this address; retry later',
+        })
+        return undefined
+      }
       if (!token) {
+        failures?.take(request.ip)
         void reply
           .code(401)
           .header('www-authenticate', 'Bearer realm="dlq-console"')
@@ -78,6 +133,7 @@ function authFrom(credentials: readonly Credential[], readOpen: boolean): Auth {
         return undefined
       }
       const credential = find(token)
+      if (!credential) failures?.take(request.ip)
       if (!credential || (need === Access.operate && credential.access !== Access.operate)) {
         void reply.code(403).send({
           error: 'forbidden',

@@ -15,9 +15,10 @@ const plan = planAcls(accessManifest)
 const of = (principal: string) =>
   plan.filter((binding) => binding.principal === `User:${principal}`).map(describeBinding)
 
-test('payments-ledger gets exactly its topics, its group, its group-owned topics and its transactional ids', () => {
+test('payments-ledger gets exactly its topics, its group, its group-owned topics, its store restore groups and its transactional ids', () => {
   assert.deepEqual(of('payments-ledger').sort(), [
     'User:payments-ledger  GROUP payments-ledger (LITERAL)  READ',
+    'User:payments-ledger  GROUP payments-ledger.posted-payments.changelog.restore. (PREFIXED)  READ',
     'User:payments-ledger  TOPIC ledger (LITERAL)  WRITE',
     'User:payments-ledger  TOPIC payments (LITERAL)  READ',
     'User:payments-ledger  TOPIC payments-ledger. (PREFIXED)  CREATE',

@@ -55,3 +55,20 @@ test('the key is read from a Bearer authorization header or from x-api-key', () 
   assert.equal(presentedKey({ authorization: 'Basic abc' }), undefined)
   assert.equal(presentedKey({}), undefined)
 })
+
+test('a key entry may carry its own rate as a fourth part, and a bad rate is refused naming the key', () => {
+  const [slow, plain] = parseApiKeys(
+    `slow:${hashApiKey('a')}:*:50/s burst 200,plain:${hashApiKey('b')}:*`,
+    known,
+  )
+  assert.deepEqual(slow?.rate, { perSecond: 50, burst: 200 })
+  assert.equal(plain?.rate, undefined)
+  assert.throws(
+    () => parseApiKeys(`odd:${hashApiKey('a')}:*:fast`, known),
+    (error: unknown) => {
+      assert.ok(error instanceof IngestConfigError)
+      assert.match(error.message, /\(odd\) has the rate "fast"/)
+      return true
+    },
+  )
+})

@@ -62,3 +62,16 @@ test('every gateway variable is in the configuration table of docs/ingest-gatewa
     assert.ok(documented.has(variable), `${variable} is documented`)
   }
 })
+
+test('rate limits: defaults per key and per failing address, a rate or off from the environment', () => {
+  const defaults = ingestConfigFromEnv(base)
+  assert.deepEqual(defaults.rateLimit, { perSecond: 1000, burst: 2000 })
+  assert.deepEqual(defaults.authFailureLimit, { perSecond: 5, burst: 20 })
+  const set = ingestConfigFromEnv({ ...base, INGEST_RATE_LIMIT: '60/m', INGEST_AUTH_FAILURE_LIMIT: 'off' })
+  assert.deepEqual(set.rateLimit, { perSecond: 1, burst: 60 })
+  assert.equal(set.authFailureLimit, undefined)
+  assert.throws(
+    () => ingestConfigFromEnv({ ...base, INGEST_RATE_LIMIT: 'lots' }),
+    /INGEST_RATE_LIMIT needs a rate/,
+  )
+})
