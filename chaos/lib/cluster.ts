@@ -97,7 +97,7 @@ export class ChaosCluster {
     return Date.now() - started
   }
 
-  async #startService(name: string): Promise<ServiceProcess> {
+  async #startService(name: string, readyTimeoutMs?: number): Promise<ServiceProcess> {
     const service = [registryService, ...stackServices].find((candidate) => candidate.name === name)
     if (!service) throw new Error(`no such service ${name}`)
     const port = this.#ports2.get(name) ?? (await freePort())
@@ -116,6 +116,7 @@ export class ChaosCluster {
       url: `http://127.0.0.1:${port}`,
       cwd: root,
       logDir: this.logDir,
+      ...(readyTimeoutMs === undefined ? {} : { readyTimeoutMs }),
       env: {
         ...process.env,
         KAFKA_BROKERS: this.brokers.join(','),
@@ -150,8 +151,8 @@ export class ChaosCluster {
     this.#processes.delete(name)
   }
 
-  restart(name: string): Promise<ServiceProcess> {
-    return this.#startService(name)
+  restart(name: string, readyTimeoutMs?: number): Promise<ServiceProcess> {
+    return this.#startService(name, readyTimeoutMs)
   }
 
   /** Starts again every service whose process died on its own (a crash is the service's way to recover). */
