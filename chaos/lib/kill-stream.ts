@@ -79,6 +79,7 @@ export async function runKillStream(options: KillStreamOptions): Promise<void> {
   let crashedByThemselves = 0
   const killTimesMs: number[] = []
   let brokerDowntimeMs = 0
+  let killsMidStream = 0
   try {
     const gateway = `${cluster.url('ingest-gateway')}/v1/events/${options.inputType}`
     let next = 0
@@ -108,13 +109,18 @@ export async function runKillStream(options: KillStreamOptions): Promise<void> {
     const streamSeconds = total / ratePerSecond
     const actions: ('kill' | 'broker')[] = Array.from({ length: kills }, () => 'kill' as const)
     actions.splice(Math.floor(kills / 2), 0, 'broker')
-    for (const action of actions) {
-      await delay(randomBetween(0.3, 1.2) * ((streamSeconds / (actions.length + 1)) * 1000))
+    // Action i at a random moment inside the i-th slice of the planned stream, so every kill and the
+    // broker restart land while events are still flowing (late ones run at once).
+    for (const [index, action] of actions.entries()) {
+      const slice = (streamSeconds * 1000) / actions.length
+      const due = streamStarted + slice * index + randomBetween(0.2, 0.8) * slice
+      if (due > Date.now()) await delay(due - Date.now())
       crashedByThemselves += (await cluster.reviveDead()).length
       if (action === 'kill') {
         const at = Date.now() - streamStarted
         await cluster.kill(options.service)
         killTimesMs.push(at)
+        if (streaming) killsMidStream += 1
         log(`SIGKILL ${options.service} at ${(at / 1000).toFixed(1)} s (${published.size} accepted so far)`)
         await cluster.restart(options.service)
       } else {
@@ -185,6 +191,7 @@ export async function runKillStream(options: KillStreamOptions): Promise<void> {
         unconfirmedButProcessed,
         gatewayRetries: retries,
         sigkills: killTimesMs.length,
+        sigkillsWhileStreaming: killsMidStream,
         brokerRestarts: brokerDowntimeMs > 0 ? 1 : 0,
         brokerDowntimeSeconds: Math.round(brokerDowntimeMs / 100) / 10,
         selfCrashRestarts: crashedByThemselves,
