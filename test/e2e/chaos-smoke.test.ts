@@ -9,7 +9,9 @@ const root = new URL('../../', import.meta.url).pathname
 const published = ['chaos/results/latest.json', 'docs/reliability.md'].map((file) => join(root, file))
 const snapshot = () => published.map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : null))
 
-test('every chaos scenario passes at smoke size with the verdict line and exit 0, without overwriting the published figures', async () => {
+test('every chaos scenario passes at smoke size with the verdict line and exit 0, without overwriting the published figures', {
+  timeout: 300_000,
+}, async () => {
   const before = snapshot()
   // Its own process group, so a hung run is killed together with the scenario it is running.
   const runner = spawn(process.execPath, [join(root, 'chaos/run.ts')], {
@@ -26,7 +28,7 @@ test('every chaos scenario passes at smoke size with the verdict line and exit 0
   runner.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk
   })
-  const timer = setTimeout(() => process.kill(-runner.pid!, 'SIGKILL'), 240_000)
+  const timer = setTimeout(() => process.kill(-runner.pid!, 'SIGKILL'), 280_000)
   const code = await new Promise<number | null>((resolve) => runner.once('exit', resolve))
   clearTimeout(timer)
   const scenarios = readdirSync(join(root, 'chaos')).filter((file) => file.endsWith('.chaos.ts')).length
