@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { openSync, readFileSync } from 'node:fs'
+import { existsSync, openSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -35,6 +35,11 @@ export interface LocalKafkaOptions {
    * Without it the broker is open to anyone on loopback, as before.
    */
   readonly security?: BrokerSecurity
+  /**
+   * Keep what is in `dataDir` when it was formatted before (`kraft/meta.properties` exists): a
+   * restart of the same broker on the same ports with its topics and offsets (the chaos suite).
+   */
+  readonly reuseData?: boolean
 }
 
 export interface LocalKafka {
@@ -141,7 +146,10 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   await writeFile(log4jFile, log4j2Properties(logFile))
   await writeFile(`${logFile}.log4j2.properties`, log4j2Properties(join(logDir, 'storage-tool.log')))
 
-  await formatStorage(java, classpath, propertiesFile, logFile, security)
+  const formatted = existsSync(join(storageDir, 'meta.properties'))
+  if (!(options.reuseData && formatted)) {
+    await formatStorage(java, classpath, propertiesFile, logFile, security)
+  }
 
   const heapMb = options.heapMb ?? 1024
   const consoleOut = openSync(join(logDir, 'console.log'), 'a')

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Kafka, logLevel } from 'kafkajs'
+import { eventTypes } from '#libs/catalog'
+import { catalogTopicSpecs } from '#libs/events'
+import { ensureTopics } from '#libs/kafka'
+import { freePort, type LocalKafka, silenceKafkajsTimeoutWarning, startLocalKafka } from '#libs/kafka-local'
+import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
+import { registryService, type ServiceProcess, stackServices, startServiceProcess } from '#libs/stack'
+
+silenceKafkajsTimeoutWarning()
+const root = new URL('../../', import.meta.url).pathname
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * A small stack the chaos scenarios own end to end: a broker on fixed loopback ports and a data dir
+ * kept across restarts (so it can be restarted with its topics and offsets), the registry, and the
+ * services a scenario names, each a child process that can be SIGKILLed and started again.
+ */
+export class ChaosCluster {
+  readonly apiKey = `chaos-${randomBytes(12).toString('hex')}`
+  readonly operatorToken = `op-${randomBytes(12).toString('hex')}`
+  readonly brokers: readonly string[]
+  readonly logDir: string
+  #kafka: LocalKafka | undefined
+  readonly #dataDir: string
+  readonly #ports: { port: number; controllerPort: number }
+  readonly #processes = new Map<string, ServiceProcess>()
+  readonly #ports2 = new Map<string, number>()
+
+  private constructor(dataDir: string, ports: { port: number; controllerPort: number }) {
+    this.#dataDir = dataDir
+    this.#ports = ports
+    this.brokers = [`127.0.0.1:${ports.port}`]
+    this.logDir = join(dataDir, 'services')
+  }
+
+  static async start(services: readonly string[]): Promise<ChaosCluster> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'backbone-chaos-'))
+    const cluster = new ChaosCluster(dataDir, { port: await freePort(), controllerPort: await freePort() })
+    try {
+      await mkdir(cluster.logDir, { recursive: true })
+      await cluster.#startBroker(false)
+      await cluster.#startService(registryService.name)
+      const admin = cluster.kafka().admin()
+      await admin.connect()
+      try {
+        await ensureTopics(admin, catalogTopicSpecs())
+      } finally {
+        await admin.disconnect()
+      }
+      const serde = new EventSerde(new ConfluentRegistryClient(cluster.url(registryService.name)))
+      for (const eventType of eventTypes()) await serde.schemaId(eventType)
+      for (const name of services) await cluster.#startService(name)
+      return cluster
+    } catch (error) {
+      await cluster.stop()
+      throw error
+    }
+  }
+
+  kafka(): Kafka {
+    return new Kafka({ clientId: 'chaos', brokers: [...this.brokers], logLevel: logLevel.NOTHING })
+  }
+
+  url(name: string): string {
+    const port = this.#ports2.get(name)
+    if (port === undefined) throw new Error(`${name} was never started`)
+    return `http://127.0.0.1:${port}`
+  }
+
+  async #startBroker(reuseData: boolean): Promise<void> {
+    this.#kafka = await startLocalKafka({
+      ...this.#ports,
+      dataDir: join(this.#dataDir, 'kafka'),
+      reuseData,
+      heapMb: 512,
+    })
+  }
+
+  /** Clean broker restart (SIGTERM, then the same ports and data dir). Returns the downtime in ms. */
+  async restartBroker(): Promise<number> {
+    const started = Date.now()
+    await this.#kafka?.stop()
+    this.#kafka = undefined
+    await this.#startBroker(true)
+    return Date.now() - started
+  }
+
+  async #startService(name: string, readyTimeoutMs?: number): Promise<ServiceProcess> {
+    const service = [registryService, ...stackServices].find((candidate) => candidate.name === name)
+    if (!service) throw new Error(`no such service ${name}`)
+    const port = this.#ports2.get(name) ?? (await freePort())
+    this.#ports2.set(name, port)
+    const registryUrl = name === registryService.name ? '' : this.url(registryService.name)
+    const context = {
+      brokers: this.brokers,
+      registryUrl,
+      demo: false,
+      apiKey: this.apiKey,
+      operatorToken: this.operatorToken,
+    }
+    const started = await startServiceProcess({
+      name,
+      entry: service.entry,
+      url: `http://127.0.0.1:${port}`,
+      cwd: root,
+      logDir: this.logDir,
+      ...(readyTimeoutMs === undefined ? {} : { readyTimeoutMs }),
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: this.brokers.join(','),
+        SERVICE_HOST: '127.0.0.1',
+        SERVICE_PORT: String(port),
+        REGISTRY_PORT: String(port),
+        SCHEMA_REGISTRY_URL: registryUrl,
+        LOG_LEVEL: 'warn',
+        ...service.env?.(context),
+      },
+    })
+    this.#processes.set(name, started)
+    return started
+  }
+
+  /** SIGKILL, no grace: the process gets no chance to commit, flush or abort anything. */
+  async kill(name: string): Promise<void> {
+    const running = this.#processes.get(name)
+    if (!running) return
+    try {
+      process.kill(running.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+    await running.stop(1_000)
+    this.#processes.delete(name)
+  }
+
+  /** Graceful stop (SIGTERM) of one service, kept stopped until `restart`. */
+  async stopService(name: string): Promise<void> {
+    await this.#processes.get(name)?.stop()
+    this.#processes.delete(name)
+  }
+
+  restart(name: string, readyTimeoutMs?: number): Promise<ServiceProcess> {
+    return this.#startService(name, readyTimeoutMs)
+  }
+
+  /** Starts again every service whose process died on its own (a crash is the service's way to recover). */
+  async reviveDead(): Promise<string[]> {
+    const revived: string[] = []
+    for (const [name, running] of [...this.#processes]) {
+      if (isAlive(running.pid)) continue
+      this.#processes.delete(name)
+      await this.#startService(name)
+      revived.push(name)
+    }
+    return revived
+  }
+
+  isRunning(name: string): boolean {
+    const running = this.#processes.get(name)
+    return running !== undefined && isAlive(running.pid)
+  }
+
+  async stop(): Promise<void> {
+    for (const [, running] of [...this.#processes].reverse()) await running.stop(10_000)
+    this.#processes.clear()
+    await this.#kafka?.stop()
+    await rm(this.#dataDir, { recursive: true, force: true })
+  }
+}
