@@ -112,24 +112,38 @@ try {
   throw error
 }
 
-const code = await runStep(
+const testEnv = {
+  ...process.env,
+  KAFKA_BROKERS: kafka.brokers.join(','),
+  SCHEMA_REGISTRY_URL: kafka.registryUrl,
+  BACKBONE_TEST_RUN: '1',
+  // kafkajs 2.2.4 schedules a negative timeout on Node >= 23 (harmless, tulios/kafkajs#1751).
+  NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`.trim(),
+}
+const nodeTest = (name: string, selected: string[], concurrency: string) =>
+  selected.length === 0
+    ? Promise.resolve(0)
+    : runStep(
+        name,
+        'node',
+        [
+          '--test',
+          '--test-reporter=spec',
+          `--test-concurrency=${concurrency}`,
+          '--test-timeout=180000',
+          ...selected,
+        ],
+        testEnv,
+      )
+// Whole-stack runs (backbone up, the bench and chaos smokes) start brokers and services of their
+// own: they run one at a time after the rest, so they do not starve concurrent tests on 2 cores.
+const heavy = (file: string) => /^test\/e2e\/(up|[a-z-]+-smoke)\.test\.ts$/.test(file)
+const mainCode = await nodeTest(
   'tests',
-  'node',
-  [
-    '--test',
-    '--test-reporter=spec',
-    `--test-concurrency=${process.env['TEST_CONCURRENCY'] ?? 2}`,
-    '--test-timeout=180000',
-    ...files,
-  ],
-  {
-    ...process.env,
-    KAFKA_BROKERS: kafka.brokers.join(','),
-    SCHEMA_REGISTRY_URL: kafka.registryUrl,
-    BACKBONE_TEST_RUN: '1',
-    // kafkajs 2.2.4 schedules a negative timeout on Node >= 23 (harmless, tulios/kafkajs#1751).
-    NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --disable-warning=TimeoutNegativeWarning`.trim(),
-  },
+  files.filter((file) => !heavy(file)),
+  process.env['TEST_CONCURRENCY'] ?? '2',
 )
+const heavyCode = await nodeTest('whole-stack tests', files.filter(heavy), '1')
+const code = mainCode !== 0 ? mainCode : heavyCode
 say(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 await shutdown(code)
