@@ -32,6 +32,11 @@ export class OrderedAdmission<R> {
     ticket.record = record
   }
 
+  /** True when `ticket` is first in line: if it is not admitted, it waits for room, not for order. */
+  atHead(ticket: Ticket<R>): boolean {
+    return this.#tickets[this.#head] === ticket
+  }
+
   /** Gives up a ticket that was not admitted; false when it already was (or was given up). */
   cancel(ticket: Ticket<R>): boolean {
     if (ticket.state === 'done') return false
