@@ -271,7 +271,10 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
     if (ticket.state === 'done') return
     // maxBlockMs 0 means "never wait for room": refuse now rather than on a 0 ms timer, which an
     // acknowledgement could beat on a loaded machine (it then found room it was not meant to wait for).
-    if (this.#limits.maxBlockMs === 0 && this.#admission.atHead(ticket)) return this.#giveUp(ticket, record)
+    if (this.#limits.maxBlockMs === 0 && this.#admission.atHead(ticket)) {
+      this.#giveUp(ticket, record)
+      return
+    }
     // Most publishes find room at once; only one that has to wait gets a timer.
     if (Number.isFinite(this.#limits.maxBlockMs)) {
       record.blockTimer = setTimeout(() => this.#giveUp(ticket, record), this.#limits.maxBlockMs)
