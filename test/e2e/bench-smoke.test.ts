@@ -1,14 +1,13 @@
 // Proves every benchmark still runs: `npm run bench` at smoke size on the suite's broker yields a result in the shared shape for each bench and leaves the published figures alone.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import type { BenchResult, RunOutput, Summary } from '../../benchmarks/lib/stats.ts'
+import { runSuiteScript, snapshotFiles } from '../helpers/suite-run.ts'
 
 const root = new URL('../../', import.meta.url).pathname
-const published = ['benchmarks/results/latest.json', 'docs/benchmarks.md'].map((file) => join(root, file))
-const snapshot = () => published.map((file) => (existsSync(file) ? readFileSync(file, 'utf8') : null))
+const snapshot = () => snapshotFiles(['benchmarks/results/latest.json', 'docs/benchmarks.md'])
 
 function assertSummary(summary: Summary, what: string): void {
   assert.ok(summary.runs.length > 0, `${what} has runs`)
@@ -19,24 +18,7 @@ function assertSummary(summary: Summary, what: string): void {
 
 test('every benchmark produces a result in the shared shape at smoke size, without overwriting the published figures', async () => {
   const before = snapshot()
-  // Its own process group, so a hung run is killed together with the bench it is running.
-  const runner = spawn(process.execPath, [join(root, 'benchmarks/run.ts')], {
-    cwd: root,
-    env: { ...process.env, BENCH_SMOKE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  })
-  let stdout = ''
-  let stderr = ''
-  runner.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk
-  })
-  runner.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk
-  })
-  const timer = setTimeout(() => process.kill(-runner.pid!, 'SIGKILL'), 170_000)
-  const code = await new Promise<number | null>((resolve) => runner.once('exit', resolve))
-  clearTimeout(timer)
+  const { code, stdout, stderr } = await runSuiteScript('benchmarks/run.ts', { BENCH_SMOKE: '1' }, 170_000)
   assert.equal(code, 0, `the smoke run failed:\n${stderr.slice(-3000)}`)
 
   const output = JSON.parse(stdout.trim().split('\n').at(-1)!) as RunOutput
