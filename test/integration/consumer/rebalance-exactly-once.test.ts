@@ -65,13 +65,16 @@ test('partitions moving between two exactly-once members leave every input in th
   await waitFor(() => seen.some((r) => String(r.message.value) === 'end-marker'), {
     description: 'the end marker',
   })
-  const counts = new Map<string, number>()
-  for (const { message } of seen)
-    counts.set(String(message.value), (counts.get(String(message.value)) ?? 0) + 1)
-  counts.delete('end-marker')
-  assert.equal(counts.size, total, 'no input is lost')
+  // value → the output offsets holding it, so a failure shows where each copy sits
+  const copies = new Map<string, string[]>()
+  for (const { partition, message } of seen) {
+    const value = String(message.value)
+    copies.set(value, [...(copies.get(value) ?? []), `${partition}@${message.offset}`])
+  }
+  copies.delete('end-marker')
+  assert.equal(copies.size, total, 'no input is lost')
   assert.deepEqual(
-    [...counts].filter(([, n]) => n > 1),
+    [...copies].filter(([, at]) => at.length > 1),
     [],
     'no input appears twice in the committed output',
   )

@@ -7,7 +7,7 @@ import { Outbox } from '../runtime/outbox.ts'
 import type { Pauser } from '../runtime/pauser.ts'
 import { type ProcessorEnv, processRecord, StopRequested } from '../runtime/process-record.ts'
 import type { Route } from '../runtime/routes.ts'
-import type { ProducerPool } from './producer-pool.ts'
+import type { PartitionProducer, ProducerPool } from './producer-pool.ts'
 
 export interface ExactlyOnceDeps {
   readonly groupId: string
@@ -26,32 +26,36 @@ export interface ExactlyOnceDeps {
 export async function runExactlyOnceBatch(deps: ExactlyOnceDeps, route: Route, payload: EachBatchPayload) {
   const { batch, resolveOffset } = payload
   const entry = await deps.producers.get(batch.topic, batch.partition)
-  let messages = batch.messages
-  const floor = entry.committedOnCreate
-  if (floor !== undefined) {
-    entry.committedOnCreate = undefined
-    messages = messages.filter((message) => BigInt(message.offset) >= floor)
-    if (messages.length === 0) {
-      if (floor > BigInt(batch.firstOffset() ?? '0')) resolveOffset((floor - 1n).toString())
-      return
-    }
+  const messages = aboveFloor(batch.messages, entry.floor)
+  if (messages.length === 0 && batch.messages.length > 0) {
+    // Everything fetched is committed already: move the fetch position up to the floor.
+    resolveOffset(((entry.floor ?? 0n) - 1n).toString())
+    return
   }
   for (let index = 0; index < messages.length; ) {
     const chunk = messages.slice(index, index + deps.maxBatchRecords)
-    const { processed, stop } = await transact(deps, route, payload, chunk)
+    const { processed, stop } = await transact(deps, route, payload, entry, chunk)
     index += processed
     if (stop || processed < chunk.length) break
   }
+}
+
+/** The messages at or above `floor`; the batch itself when its first message is (the usual case). */
+function aboveFloor(messages: KafkaMessage[], floor: bigint | undefined): KafkaMessage[] {
+  const first = messages[0]
+  if (floor === undefined || first === undefined || BigInt(first.offset) >= floor) return messages
+  return messages.filter((message) => BigInt(message.offset) >= floor)
 }
 
 async function transact(
   deps: ExactlyOnceDeps,
   route: Route,
   payload: EachBatchPayload,
+  entry: PartitionProducer,
   chunk: KafkaMessage[],
 ): Promise<{ processed: number; stop: boolean }> {
   const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload
-  const { producer } = await deps.producers.get(batch.topic, batch.partition)
+  const { producer } = entry
   const env: ProcessorEnv = { groupId: deps.groupId, heartbeat, signal: deps.signal }
   const outbox = new Outbox()
   let transaction: Transaction | undefined
@@ -115,6 +119,7 @@ async function transact(
       }),
     )
     await transaction.commit()
+    entry.floor = BigInt(offset)
     resolveOffset(last)
     publish('committed', () => ({
       groupId: deps.groupId,

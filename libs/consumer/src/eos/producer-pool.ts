@@ -4,11 +4,15 @@ import { transactionalIdFor } from '#libs/kafka'
 export interface PartitionProducer {
   readonly producer: Producer
   /**
-   * The group's committed offset read right after this producer fenced its predecessors, once:
-   * the batch that triggered the creation skips records below it. Reading it after fencing matters:
-   * an older instance's transaction is committed or aborted by then, so the offset is stable.
+   * The partition's first offset not yet committed, as far as this producer knows; records below it
+   * are skipped. Read from the group right after this producer fenced its predecessors (their
+   * transactions are committed or aborted by then, so it is stable), then moved by each of its own
+   * commits. Its own commits matter because kafkajs re-reads the group's offsets after every
+   * rebalance with an OffsetFetch that predates KIP-447's `requireStable`: until the coordinator has
+   * written the markers of the transaction that just committed, that read returns the offset before
+   * it, and kafkajs would hand this member the records it has already committed.
    */
-  committedOnCreate: bigint | undefined
+  floor: bigint | undefined
 }
 
 /**
@@ -55,7 +59,7 @@ export class ProducerPool {
     const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset
     return {
       producer,
-      committedOnCreate: committed && BigInt(committed) >= 0n ? BigInt(committed) : undefined,
+      floor: committed && BigInt(committed) >= 0n ? BigInt(committed) : undefined,
     }
   }
 
