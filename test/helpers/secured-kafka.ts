@@ -18,7 +18,11 @@ export interface SecuredKafka {
   config(principal: string): KafkaConfig
 }
 
-export async function startSecuredKafka(principals: readonly string[]): Promise<SecuredKafka> {
+/** `tls`: the client listener is SASL_SSL with a self-signed certificate the clients are given. */
+export async function startSecuredKafka(
+  principals: readonly string[],
+  options: { tls?: boolean } = {},
+): Promise<SecuredKafka> {
   const passwords = new Map<string, string>()
   for (const name of ['admin', ...principals]) passwords.set(name, randomBytes(12).toString('hex'))
   const broker = await startLocalKafka({
@@ -26,6 +30,7 @@ export async function startSecuredKafka(principals: readonly string[]): Promise<
     security: {
       admin: { name: 'admin', password: passwords.get('admin')! },
       users: principals.map((name) => ({ name, password: passwords.get(name)! })),
+      tls: options.tls ?? false,
     },
   })
   const env = (principal: string, password = passwords.get(principal) ?? 'unknown'): NodeJS.ProcessEnv => ({
@@ -34,8 +39,10 @@ export async function startSecuredKafka(principals: readonly string[]): Promise<
     KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: principal,
     KAFKA_SASL_PASSWORD: password,
-    // The local broker's listener is SASL_PLAINTEXT (loopback only); production keeps TLS on.
-    KAFKA_TLS: 'false',
+    // Without `tls` the local broker's listener is SASL_PLAINTEXT (loopback only); production keeps TLS on.
+    ...(broker.tlsCaFile
+      ? { KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: broker.tlsCaFile }
+      : { KAFKA_TLS: 'false' }),
     KAFKA_LOG_LEVEL: 'nothing',
   })
   return {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type BrokerSecurity, securitySettings } from './broker-security.ts'
+import type { BrokerTls } from './broker-tls.ts'
 
 export interface BrokerPorts {
   readonly broker: number
@@ -27,6 +28,7 @@ export function serverProperties(options: {
   ports: BrokerPorts
   dataDir: string
   security?: BrokerSecurity
+  tls?: BrokerTls
 }): string {
   const { host, ports, dataDir } = options
   const settings: Record<string, string | number | boolean> = {
@@ -58,7 +60,11 @@ export function serverProperties(options: {
   if (options.security) {
     Object.assign(
       settings,
-      securitySettings(options.security, { host, broker: ports.broker, controller: ports.controller }),
+      securitySettings(
+        options.security,
+        { host, broker: ports.broker, controller: ports.controller },
+        options.tls,
+      ),
     )
   }
   return `${Object.entries(settings)

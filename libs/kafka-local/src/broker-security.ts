@@ -1,4 +1,5 @@
 import { ScramUserError } from '#libs/errors'
+import type { BrokerTls } from './broker-tls.ts'
 
 export interface ScramUser {
   readonly name: string
@@ -13,6 +14,11 @@ export interface ScramUser {
 export interface BrokerSecurity {
   readonly admin: ScramUser
   readonly users?: readonly ScramUser[]
+  /**
+   * SASL_SSL instead of SASL_PLAINTEXT on the client listener, with a self-signed certificate made
+   * when the broker starts (`LocalKafka.tlsCaFile` is the PEM clients trust).
+   */
+  readonly tls?: boolean
 }
 
 export const scramMechanism = 'SCRAM-SHA-512'
@@ -54,30 +60,46 @@ function jaas(module: string, user: ScramUser, extra = ''): string {
 }
 
 /**
- * Listener settings for KRaft combined mode. Clients and the broker itself use the SASL_PLAINTEXT
- * listener with SCRAM-SHA-512. The controller listener cannot use SCRAM (the controller would need
- * the credentials from the metadata log before it has read the log, KIP-900), so it uses SASL/PLAIN
- * with the admin as its only static user: no unauthenticated ANONYMOUS super user on any port.
+ * Listener settings for KRaft combined mode. Clients and the broker itself use one SASL listener with
+ * SCRAM-SHA-512: SASL_SSL when `tls` material is given, SASL_PLAINTEXT otherwise. The controller
+ * listener cannot use SCRAM (the controller would need the credentials from the metadata log before
+ * it has read the log, KIP-900), so it uses SASL/PLAIN with the admin as its only static user: no
+ * unauthenticated ANONYMOUS super user on any port.
  */
 export function securitySettings(
   security: BrokerSecurity,
   listeners: { host: string; broker: number; controller: number },
+  tls?: BrokerTls,
 ): Record<string, string | boolean> {
   const { admin } = security
   scramUsers(security)
   const { host, broker, controller } = listeners
+  const protocol = tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'
+  const prefix = `listener.name.${protocol.toLowerCase()}`
   return {
-    listeners: `SASL_PLAINTEXT://${host}:${broker},CONTROLLER://${host}:${controller}`,
-    'advertised.listeners': `SASL_PLAINTEXT://${host}:${broker}`,
-    'listener.security.protocol.map': 'CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
-    'inter.broker.listener.name': 'SASL_PLAINTEXT',
+    listeners: `${protocol}://${host}:${broker},CONTROLLER://${host}:${controller}`,
+    'advertised.listeners': `${protocol}://${host}:${broker}`,
+    'listener.security.protocol.map': `CONTROLLER:SASL_PLAINTEXT,${protocol}:${protocol}`,
+    'inter.broker.listener.name': protocol,
     'sasl.enabled.mechanisms': scramMechanism,
     'sasl.mechanism.inter.broker.protocol': scramMechanism,
-    'listener.name.sasl_plaintext.sasl.enabled.mechanisms': scramMechanism,
-    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': jaas(
+    [`${prefix}.sasl.enabled.mechanisms`]: scramMechanism,
+    [`${prefix}.scram-sha-512.sasl.jaas.config`]: jaas(
       'org.apache.kafka.common.security.scram.ScramLoginModule',
       admin,
     ),
+    ...(tls
+      ? {
+          'ssl.keystore.type': 'PKCS12',
+          'ssl.keystore.location': tls.keystoreFile,
+          'ssl.keystore.password': tls.storePassword,
+          'ssl.key.password': tls.storePassword,
+          'ssl.truststore.type': 'PKCS12',
+          'ssl.truststore.location': tls.truststoreFile,
+          'ssl.truststore.password': tls.storePassword,
+          'ssl.endpoint.identification.algorithm': 'https',
+        }
+      : {}),
     'sasl.mechanism.controller.protocol': 'PLAIN',
     'listener.name.controller.sasl.enabled.mechanisms': 'PLAIN',
     'listener.name.controller.plain.sasl.jaas.config': jaas(

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync, openSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -8,6 +8,7 @@ import { promisify } from 'node:util'
 import { BrokerStartError } from '#libs/errors'
 import { log4j2Properties, newClusterId, serverProperties } from './broker-config.ts'
 import { addScramArgs, type BrokerSecurity } from './broker-security.ts'
+import { brokerTls } from './broker-tls.ts'
 import { resolveKafkaClasspath } from './classpath.ts'
 import { checkJava, javaExecutable } from './java.ts'
 import { brokerWrapperScript } from './lifeline.ts'
@@ -52,6 +53,8 @@ export interface LocalKafka {
   readonly ownsDataDir: boolean
   /** The client settings for the admin (super) user when the broker was started with `security`. */
   readonly adminSasl?: { mechanism: 'scram-sha-512'; username: string; password: string }
+  /** The PEM certificate clients trust when the broker was started with `security.tls`. */
+  readonly tlsCaFile?: string
   stop(): Promise<void>
 }
 
@@ -142,7 +145,8 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const propertiesFile = join(dataDir, 'server.properties')
   const log4jFile = join(dataDir, 'log4j2.properties')
   const security = options.security
-  await writeFile(propertiesFile, serverProperties({ host, ports, dataDir: storageDir, security }))
+  const tls = security?.tls ? await brokerTls(join(dataDir, 'tls'), host) : undefined
+  await writeFile(propertiesFile, serverProperties({ host, ports, dataDir: storageDir, security, tls }))
   await writeFile(log4jFile, log4j2Properties(logFile))
   await writeFile(`${logFile}.log4j2.properties`, log4j2Properties(join(logDir, 'storage-tool.log')))
 
@@ -206,6 +210,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   try {
     await waitForBroker([bootstrap], {
       ...(adminSasl ? { sasl: adminSasl } : {}),
+      ...(tls ? { ssl: { ca: await readFile(tls.caFile, 'utf8') } } : {}),
       timeoutMs: options.startTimeoutMs ?? 120_000,
       abortIf: () =>
         exited === undefined
@@ -228,6 +233,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     logFile,
     ownsDataDir,
     ...(adminSasl ? { adminSasl } : {}),
+    ...(tls ? { tlsCaFile: tls.caFile } : {}),
     stop,
   }
 }

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises'
+import type { ConnectionOptions } from 'node:tls'
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs'
 import { BrokerUnreachableError } from '#libs/errors'
 
@@ -8,6 +9,8 @@ export interface WaitReadyOptions {
   readonly abortIf?: () => Error | undefined
   /** Credentials for a secured cluster: ready then also means "authenticates this user". */
   readonly sasl?: SASLOptions
+  /** TLS settings for a SASL_SSL listener. */
+  readonly ssl?: ConnectionOptions
 }
 
 /**
@@ -24,6 +27,7 @@ export async function waitForBroker(brokers: readonly string[], options: WaitRea
     requestTimeout: 2_000,
     retry: { retries: 0 },
     ...(options.sasl ? { sasl: options.sasl } : {}),
+    ...(options.ssl ? { ssl: options.ssl } : {}),
   })
   let lastError: unknown
   while (Date.now() < deadline) {
