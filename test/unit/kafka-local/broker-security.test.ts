@@ -31,6 +31,29 @@ test('a secured broker has a SCRAM client listener, the StandardAuthorizer and o
   )
 })
 
+test('a TLS broker serves clients and itself on SASL_SSL with its keystore and truststore', () => {
+  const text = serverProperties({
+    host: '127.0.0.1',
+    ports: { broker: 1, controller: 2 },
+    dataDir: '/d',
+    security: { ...security, tls: true },
+    tls: { keystoreFile: '/t/k.p12', truststoreFile: '/t/t.p12', storePassword: 'pw', caFile: '/t/ca.pem' },
+  })
+  const lines = new Set(text.trim().split('\n'))
+  for (const line of [
+    'listeners=SASL_SSL://127.0.0.1:1,CONTROLLER://127.0.0.1:2',
+    'inter.broker.listener.name=SASL_SSL',
+    'listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
+    'listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'ssl.keystore.location=/t/k.p12',
+    'ssl.truststore.location=/t/t.p12',
+    'ssl.endpoint.identification.algorithm=https',
+  ]) {
+    assert.ok(lines.has(line), line)
+  }
+  assert.doesNotMatch(text, /SASL_PLAINTEXT:\/\//, 'no clear-text client listener')
+})
+
 test('the default broker stays PLAINTEXT without an authorizer', () => {
   const text = serverProperties({ host: '127.0.0.1', ports: { broker: 1, controller: 2 }, dataDir: '/d' })
   assert.ok(text.includes('listeners=PLAINTEXT://127.0.0.1:1,CONTROLLER://127.0.0.1:2'))
