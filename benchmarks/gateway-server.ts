@@ -1,9 +1,11 @@
 /**
  * The two servers the gateway benchmark loads, in one process of their own so the load generator
  * does not share their event loop: a fastify hello-world and the ingest gateway (real publisher,
- * acks=all, an embedded schema registry on the bench broker). Prints one JSON line with both URLs;
- * stops when its stdin closes (the bench ended or died) or on SIGTERM.
+ * acks=all, an embedded schema registry on the bench broker). Prints one JSON line with both URLs,
+ * then one line of the publisher's stats and CPU time for every `stats` line on stdin; stops when its stdin
+ * closes (the bench ended or died) or on SIGTERM.
  */
+import { createInterface } from 'node:readline'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { catalogEncoder, catalogTopicSpecs } from '#libs/events'
 import { buildIngestApp, GATEWAY_LINGER_MS, hashApiKey, parseApiKeys } from '#libs/ingest'
@@ -64,5 +66,11 @@ async function stop(): Promise<void> {
   process.exit(0)
 }
 process.stdin.on('end', () => void stop())
-process.stdin.resume()
+// "stats" on stdin: one JSON line with the publisher's counters (how many batches carried the load)
+// and this process's CPU time so far (what a request costs the servers, apart from broker and load).
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'stats') return
+  const cpu = process.cpuUsage()
+  process.stdout.write(`${JSON.stringify({ ...publisher.stats(), cpuMicros: cpu.user + cpu.system })}\n`)
+})
 process.once('SIGTERM', () => void stop())
