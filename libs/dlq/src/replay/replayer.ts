@@ -303,7 +303,6 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
             await queue.changed()
             continue
           }
-          console.error('chunk', chunk.scanned, chunk.bytes, [...chunk.bytesByPartition.values()])
           if (bucket && chunk.messages.length > 0) await bucket.take(chunk.messages.length)
           const before = this.#state!
           const progress: Record<string, string> = { ...before.progress }
@@ -332,12 +331,14 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
         throw error
       }
     })()
+    // Awaited once the scan is over; until then a failed commit must not count as unhandled.
+    commits.catch(() => {})
 
     // The reader: fills the queue, waiting (and heartbeating) while the committer is behind.
     const read = async (partition: number, records: RawRecord[], control: ScanControl) => {
       for (const record of records) {
         while (!queue.room() && !halted) {
-          await Promise.race([queue.changed(), sleep(1_000)])
+          await changedOrTimeout(queue, 1_000)
           await control.heartbeat()
         }
         if (halted) return false
@@ -392,6 +393,21 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
     const finished = { ...last, status: JobStatus.done, progress, updatedAt: Date.now() }
     await this.#commit(producer, topics, finished, [], spec.targetTopic, { event: AuditEvent.finished, by })
     return finished
+  }
+}
+
+/** The queue's next change, or after `ms` (so a waiting reader can heartbeat); leaves no timer behind. */
+async function changedOrTimeout(queue: ChunkQueue, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      queue.changed(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
