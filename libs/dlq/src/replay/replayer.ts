@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type ConfigResourceTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs'
+import {
+  type Admin,
+  type ConfigResourceTypes,
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+} from 'kafkajs'
 import { DlqJobStateError } from '#libs/errors'
 import type { EventSerde } from '#libs/serde'
 import { AuditEvent, auditMessage, auditRecord } from '../audit/audit.ts'
@@ -30,28 +37,38 @@ async function targetLayout(kafka: Kafka, topic: string) {
   const admin = kafka.admin()
   await admin.connect()
   try {
-    const [metadata, configs] = await Promise.all([
-      admin.fetchTopicMetadata({ topics: [topic] }),
-      admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [{ type: topicResource, name: topic, configNames: ['max.message.bytes'] }],
-      }),
-    ])
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
     const partitionMetadata = metadata.topics[0]?.partitions ?? []
-    const configured = Number(
-      configs.resources[0]?.configEntries.find((entry) => entry.configName === 'max.message.bytes')
-        ?.configValue,
-    )
-    // The record batch's own header is 61 bytes; the records' sizes are upper bounds already.
-    const limit = Number.isSafeInteger(configured) && configured > 0 ? configured : defaultMaxMessageBytes
+    const limit = await maxMessageBytes(admin, topic)
     const partitioner = Partitioners.DefaultPartitioner()
     return {
+      // The record batch's own header is 61 bytes; the records' sizes are upper bounds already.
       maxBatchBytes: Math.max(1, limit - batchMarginBytes),
       partitionOf: (message: Message): number =>
         partitionMetadata.length === 0 ? 0 : partitioner({ topic, partitionMetadata, message }),
     }
   } finally {
     await admin.disconnect()
+  }
+}
+/**
+ * The topic's `max.message.bytes`. A principal without DESCRIBE_CONFIGS on the topic (the console's
+ * least-privilege ACLs grant WRITE on retry topics only) cannot read it: then the broker's default,
+ * which is the limit of every topic that does not override it.
+ */
+async function maxMessageBytes(admin: Admin, topic: string): Promise<number> {
+  try {
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: topicResource, name: topic, configNames: ['max.message.bytes'] }],
+    })
+    const configured = Number(
+      configs.resources[0]?.configEntries.find((entry) => entry.configName === 'max.message.bytes')
+        ?.configValue,
+    )
+    return Number.isSafeInteger(configured) && configured > 0 ? configured : defaultMaxMessageBytes
+  } catch {
+    return defaultMaxMessageBytes
   }
 }
 const defaultMaxMessageBytes = 1_048_588
