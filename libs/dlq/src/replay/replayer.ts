@@ -1,13 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import {
-  type Admin,
-  type ConfigResourceTypes,
-  type Kafka,
-  type Message,
-  Partitioners,
-  type Producer,
-} from 'kafkajs'
+import type { Kafka, Message, Producer } from 'kafkajs'
 import { DlqJobStateError } from '#libs/errors'
 import type { EventSerde } from '#libs/serde'
 import { AuditEvent, auditMessage, auditRecord } from '../audit/audit.ts'
@@ -19,6 +12,7 @@ import { ChunkQueue, encodedSizeBound } from './chunks.ts'
 import { replayedBy, replayHeaders } from './headers.ts'
 import { finalStatuses, initialState, JobStatus, type ReplayJobSpec, type ReplayJobState } from './job.ts'
 import { defaultReplayTopics, ensureReplayTopics, jobMessage, type ReplayTopics, readJob } from './store.ts'
+import { targetLayout } from './target.ts'
 import { TokenBucket } from './token-bucket.ts'
 
 /**
@@ -27,54 +21,7 @@ import { TokenBucket } from './token-bucket.ts'
  */
 const maxTransactionBytes = 8 * 1024 * 1024
 
-/**
- * The target's partitions and its record-batch limit (`max.message.bytes`, the broker's
- * `message.max.bytes` unless the topic overrides it). Replayed records get their partition here,
- * with kafkajs's own default partitioner, so each transaction can keep every partition's batch
- * under the limit: with n partitions a transaction holds up to n batches.
- */
-async function targetLayout(kafka: Kafka, topic: string) {
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
-    const partitionMetadata = metadata.topics[0]?.partitions ?? []
-    const limit = await maxMessageBytes(admin, topic)
-    const partitioner = Partitioners.DefaultPartitioner()
-    return {
-      // The record batch's own header is 61 bytes; the records' sizes are upper bounds already.
-      maxBatchBytes: Math.max(1, limit - batchMarginBytes),
-      partitionOf: (message: Message): number =>
-        partitionMetadata.length === 0 ? 0 : partitioner({ topic, partitionMetadata, message }),
-    }
-  } finally {
-    await admin.disconnect()
-  }
-}
-/**
- * The topic's `max.message.bytes`. A principal without DESCRIBE_CONFIGS on the topic (the console's
- * least-privilege ACLs grant WRITE on retry topics only) cannot read it: then the broker's default,
- * which is the limit of every topic that does not override it.
- */
-async function maxMessageBytes(admin: Admin, topic: string): Promise<number> {
-  try {
-    const configs = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: topicResource, name: topic, configNames: ['max.message.bytes'] }],
-    })
-    const configured = Number(
-      configs.resources[0]?.configEntries.find((entry) => entry.configName === 'max.message.bytes')
-        ?.configValue,
-    )
-    return Number.isSafeInteger(configured) && configured > 0 ? configured : defaultMaxMessageBytes
-  } catch {
-    return defaultMaxMessageBytes
-  }
-}
-const defaultMaxMessageBytes = 1_048_588
-// kafkajs's ConfigResourceTypes.TOPIC; the enum is not a named ESM export of the CommonJS package.
-const topicResource = 2 as ConfigResourceTypes
-const batchMarginBytes = 1024
+const defaultChunkSize = 5_000
 
 export interface ReplayOptions {
   readonly kafka: Kafka
@@ -85,7 +32,10 @@ export interface ReplayOptions {
   /** Who runs or resumes it (audit). Default: the job's creator. */
   readonly by?: string
   readonly topics?: ReplayTopics
-  /** Records per transaction. Default 500 (never more than the rate limit). */
+  /**
+   * Dead-letter records read per transaction, at most. Default 5 000 (never more than the rate
+   * limit); the target's `max.message.bytes` per partition usually ends a chunk first.
+   */
   readonly chunkSize?: number
 }
 
@@ -277,7 +227,10 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
     const bucket = rate === undefined ? undefined : new TokenBucket(rate)
     const chunkSize = Math.max(
       1,
-      Math.min(options.chunkSize ?? 500, rate === undefined ? Infinity : Math.max(1, Math.floor(rate))),
+      Math.min(
+        options.chunkSize ?? defaultChunkSize,
+        rate === undefined ? Infinity : Math.max(1, Math.floor(rate)),
+      ),
     )
     const remaining = spec.ranges
       .map((range) => {
