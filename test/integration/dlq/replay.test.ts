@@ -1,6 +1,7 @@
 // Proves that a replay delivers each selected dead-letter record once to the failing group's retry topic (only that group processes it again) or, when asked, to the original topic, and leaves its audit trail.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { ConfigResourceTypes } from 'kafkajs'
 import { Header, nonRetriable, subscription } from '#libs/consumer'
 import { JobStatus, planReplay, ReplayHeader, readAudit, readJob, startReplay } from '#libs/dlq'
 import { collect, header, produce, startGroup } from '../../helpers/consumer.ts'
@@ -142,4 +143,47 @@ test('the audit topic holds who created, started and finished the job, with its 
   const job = await readJob(kafka, spec.id, topics)
   assert.equal(job.status, JobStatus.done)
   assert.deepEqual(job.progress, { '0': '2' })
+})
+
+test("a replay keeps each target partition's record batch under the target topic's max.message.bytes", async (t) => {
+  const kafka = testKafka()
+  const topics = await testReplayTopics(t, kafka)
+  const total = 120
+  const fixture = await deadLetters(
+    t,
+    kafka,
+    Array.from({ length: total }, (_, i) => ({
+      key: `k${i}`,
+      value: Buffer.alloc(2_000, i),
+      errorClass: 'LedgerError',
+      message: 'm',
+      partition: i % 3,
+    })),
+    { partitions: 3 },
+  )
+  // About 9 of these records fit one batch: a transaction of the default chunk would be refused.
+  const admin = await testAdmin(t, kafka)
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [
+      {
+        type: 2 as ConfigResourceTypes,
+        name: fixture.retry,
+        configEntries: [{ name: 'max.message.bytes', value: '20000' }],
+      },
+    ],
+  })
+  const spec = await planReplay(kafka, { topic: fixture.dlt, by: 'dora' })
+  const run = startReplay({ kafka, spec, topics, chunkSize: 5_000 })
+  let transactions = 0
+  run.on('progress', () => {
+    transactions += 1
+  })
+  const done = await run.done
+  assert.equal(done.status, JobStatus.done)
+  assert.equal(done.counts.replayed, total)
+  assert.ok(transactions > 5, `the records were split over several transactions (${transactions})`)
+  const replayed = await collect(t, kafka, [fixture.retry], { readCommitted: true })
+  await waitFor(() => replayed.length >= total, { description: 'every replayed record' })
+  assert.equal(new Set(replayed.map((r) => String(r.message.key))).size, total)
 })

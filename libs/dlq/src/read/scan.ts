@@ -128,10 +128,22 @@ async function scanOnce(
       eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
         const range = byPartition.get(batch.partition)
         if (!range || !remaining.has(batch.partition)) return
+        const from = BigInt(range.from)
         const to = BigInt(range.to)
-        const records = batch.messages
-          .filter((message) => BigInt(message.offset) >= BigInt(range.from) && BigInt(message.offset) < to)
-          .map((message) => rawRecord(topic, batch.partition, message))
+        const messages = batch.messages
+        // Offsets ascend within a batch: compare per record only when the batch crosses an end.
+        const first = messages[0]
+        const last = messages[messages.length - 1]
+        const inside =
+          first !== undefined &&
+          last !== undefined &&
+          BigInt(first.offset) >= from &&
+          BigInt(last.offset) < to
+        const records = (
+          inside
+            ? messages
+            : messages.filter((message) => BigInt(message.offset) >= from && BigInt(message.offset) < to)
+        ).map((message) => rawRecord(topic, batch.partition, message))
         if (records.length > 0 && isRunning() && !isStale()) {
           lastMove = Date.now()
           const alive = async () => {

@@ -18,13 +18,14 @@ export const ReplayTarget = { retry: 'retry', original: 'original' } as const
 export type ReplayTarget = (typeof ReplayTarget)[keyof typeof ReplayTarget]
 
 // Reset for a fresh attempt cycle in the retry topic: due now, no attempts spent, no failure times.
-const resetOnRetry: readonly string[] = [
+const resetOnRetry: ReadonlySet<string> = new Set([
   Header.retryDueAt,
   Header.retryTier,
   Header.firstFailureAt,
   Header.lastFailureAt,
   Header.attempts,
-]
+])
+const contextHeaders: ReadonlySet<string> = new Set(allHeaders)
 
 /**
  * The replayed record's headers. To the group's retry topic: the dead-letter headers minus the
@@ -40,10 +41,11 @@ export function replayHeaders(
   const headers: IHeaders = {}
   const originalTopic = headerText(record.headers, Header.originalTopic)
   const dropOrigin = originalTopic !== replay.sourceTopic
-  for (const [name, value] of Object.entries(record.headers)) {
-    if (value === undefined || name.startsWith('eb.replay.')) continue
-    if (replay.target === ReplayTarget.original && allHeaders.includes(name)) continue
-    if (replay.target === ReplayTarget.retry && resetOnRetry.includes(name)) continue
+  // Runs once per replayed record: plain loops and set lookups, header values passed on as read.
+  const dropped = replay.target === ReplayTarget.original ? contextHeaders : resetOnRetry
+  for (const name in record.headers) {
+    const value = record.headers[name]
+    if (value === undefined || dropped.has(name) || name.startsWith('eb.replay.')) continue
     if (dropOrigin && name.startsWith('eb.original.')) continue
     headers[name] = value
   }

@@ -28,6 +28,8 @@ async function owner(
     topic,
     bounds.map((bound) => ({ partition: bound.partition, from: bound.low, to: bound.high })),
     {
+      // Usually the first record tells: no need to fetch (and decode) megabytes for it.
+      maxBytesPerPartition: 256 * 1024,
       onRecords: (_partition, records) => {
         for (const record of records) {
           found ??= ownerOf(topic, record)

@@ -7,11 +7,21 @@ import { AuditEvent, auditMessage, auditRecord } from '../audit/audit.ts'
 import { selectRecord } from '../inspect/inspect.ts'
 import type { RawRecord } from '../read/dlt-record.ts'
 import { type ScanControl, scanRanges } from '../read/scan.ts'
-import { requireDecoderFor } from '../select/selection.ts'
+import { matchesRaw, requireDecoderFor } from '../select/selection.ts'
+import { ChunkQueue, encodedSizeBound } from './chunks.ts'
 import { replayedBy, replayHeaders } from './headers.ts'
 import { finalStatuses, initialState, JobStatus, type ReplayJobSpec, type ReplayJobState } from './job.ts'
 import { defaultReplayTopics, ensureReplayTopics, jobMessage, type ReplayTopics, readJob } from './store.ts'
+import { targetLayout } from './target.ts'
 import { TokenBucket } from './token-bucket.ts'
+
+/**
+ * A transaction's records in all, whatever the target's partition count: bounds the produce request
+ * and the memory the reader may run ahead with (two transactions waiting, one committing).
+ */
+const maxTransactionBytes = 8 * 1024 * 1024
+
+const defaultChunkSize = 5_000
 
 export interface ReplayOptions {
   readonly kafka: Kafka
@@ -22,38 +32,11 @@ export interface ReplayOptions {
   /** Who runs or resumes it (audit). Default: the job's creator. */
   readonly by?: string
   readonly topics?: ReplayTopics
-  /** Records per transaction. Default 500 (never more than the rate limit). */
+  /**
+   * Dead-letter records read per transaction, at most. Default 5 000 (never more than the rate
+   * limit); the target's `max.message.bytes` per partition usually ends a chunk first.
+   */
   readonly chunkSize?: number
-}
-
-/**
- * Records of one transaction stay under the broker's default 1 MiB record-batch limit
- * (`message.max.bytes`), whatever the record sizes: a bigger batch would be refused.
- */
-const maxChunkBytes = 900 * 1024
-
-function recordBytes(record: RawRecord): number {
-  let size = (record.key?.length ?? 0) + (record.value?.length ?? 0) + 200
-  for (const [name, value] of Object.entries(record.headers)) {
-    size += name.length + (Array.isArray(value) ? value.join('').length : (value?.length ?? 0))
-  }
-  return size
-}
-
-function* chunks(records: RawRecord[], maxRecords: number, maxBytes: number): Generator<RawRecord[]> {
-  let current: RawRecord[] = []
-  let bytes = 0
-  for (const record of records) {
-    const size = recordBytes(record)
-    if (current.length > 0 && (current.length >= maxRecords || bytes + size > maxBytes)) {
-      yield current
-      current = []
-      bytes = 0
-    }
-    current.push(record)
-    bytes += size
-  }
-  if (current.length > 0) yield current
 }
 
 /** The transactional id of a job: one per job, so a second replayer of the same job fences the first. */
@@ -75,6 +58,8 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
   #cancelledBy: string | undefined
   #stopped = false
   #initial: ReplayJobState
+  /** Wakes the committer waiting for records, so pause, cancel and stop are seen at once. */
+  #nudge: () => void = () => {}
 
   constructor(options: ReplayOptions) {
     super()
@@ -101,6 +86,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
   pause(by: string): void {
     this.#paused = true
     this.#pausedBy = by
+    this.#nudge()
   }
 
   resume(_by: string): void {
@@ -113,11 +99,13 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
    */
   stop(): void {
     this.#stopped = true
+    this.#nudge()
   }
 
   cancel(by: string): void {
     this.#cancelledBy = by
     this.#paused = false
+    this.#nudge()
   }
 
   async #commit(
@@ -160,6 +148,11 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
       maxInFlightRequests: 1,
       idempotent: true,
       transactionTimeout: 60_000,
+      // The next transaction's AddPartitionsToTxn is refused (CONCURRENT_TRANSACTIONS) until the
+      // broker has written the previous one's markers, a few ms: kafkajs's default first retry after
+      // 300 ms cost more than the transaction itself. Unlimited retries, as kafkajs's default for an
+      // idempotent producer (each wait still grows to at most 30 s).
+      retry: { initialRetryTime: 20, retries: Number.MAX_SAFE_INTEGER },
     })
     // Connecting initialises the transactional id: a zombie replayer of this job is fenced and its
     // open transaction aborted before the job's committed progress is read below.
@@ -192,7 +185,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
     }
   }
 
-  async #waitWhilePaused(producer: Producer, topics: ReplayTopics, control: ScanControl): Promise<void> {
+  async #waitWhilePaused(producer: Producer, topics: ReplayTopics): Promise<void> {
     if (!this.#paused) return
     const state = this.#state!
     await this.#commit(
@@ -206,10 +199,8 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
         by: this.#pausedBy,
       },
     )
-    while (this.#paused && !this.#stopped) {
-      await control.heartbeat()
-      await sleep(200)
-    }
+    // The reader keeps the scan's group membership alive (it heartbeats while the queue is full).
+    while (this.#paused && !this.#stopped) await sleep(200)
     if (this.#cancelledBy !== undefined || this.#stopped) return
     const now = this.#state!
     await this.#commit(
@@ -236,7 +227,10 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
     const bucket = rate === undefined ? undefined : new TokenBucket(rate)
     const chunkSize = Math.max(
       1,
-      Math.min(options.chunkSize ?? 500, rate === undefined ? Infinity : Math.max(1, Math.floor(rate))),
+      Math.min(
+        options.chunkSize ?? defaultChunkSize,
+        rate === undefined ? Infinity : Math.max(1, Math.floor(rate)),
+      ),
     )
     const remaining = spec.ranges
       .map((range) => {
@@ -244,56 +238,116 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
         return { ...range, from: String(at > BigInt(range.from) ? at : BigInt(range.from)) }
       })
       .filter((range) => BigInt(range.from) < BigInt(range.to))
-    const chunk = async (partition: number, records: RawRecord[]) => {
-      const before = this.#state!
-      const messages: Message[] = []
-      let { scanned, replayed, unmatched, skipped } = before.counts
-      const now = Date.now()
-      for (const record of records) {
-        scanned += 1
-        const selected = await selectRecord(spec.selection, options.serde, record)
-        if (!selected.matches) {
-          unmatched += 1
-        } else if (replayedBy(record, spec.id)) {
-          skipped += 1
-        } else {
-          replayed += 1
-          messages.push({
-            key: record.key,
-            value: record.value,
-            headers: replayHeaders(record, {
-              jobId: spec.id,
-              by,
-              at: now,
-              target: spec.target,
-              sourceTopic: spec.sourceTopic,
-            }),
-          })
-        }
-      }
-      if (bucket && messages.length > 0) await bucket.take(messages.length)
-      const last = records[records.length - 1]!
-      const next: ReplayJobState = {
-        ...before,
-        progress: { ...before.progress, [String(partition)]: String(BigInt(last.offset) + 1n) },
-        counts: { scanned, replayed, unmatched, skipped },
-        updatedAt: Date.now(),
-      }
-      await this.#commit(producer, topics, next, messages, spec.targetTopic)
+    const target = await targetLayout(options.kafka, spec.targetTopic)
+    const queue = new ChunkQueue({
+      records: chunkSize,
+      bytesPerPartition: target.maxBatchBytes,
+      bytes: Math.max(target.maxBatchBytes, maxTransactionBytes),
+    })
+    const decodes = (spec.selection.where?.length ?? 0) > 0
+    const context = {
+      jobId: spec.id,
+      by,
+      at: Date.now(),
+      target: spec.target,
+      sourceTopic: spec.sourceTopic,
     }
-    await scanRanges(options.kafka, spec.topic, remaining, {
-      // Bigger fetches mean fewer, bigger transactions: the per-transaction round trips dominate.
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      onRecords: async (partition, records, control) => {
-        for (const piece of chunks(records, chunkSize, maxChunkBytes)) {
-          await this.#waitWhilePaused(producer, topics, control)
-          if (this.#cancelledBy !== undefined || this.#stopped) return false
-          await chunk(partition, piece)
+    let halted = false
+    let reading = true
+    const halt = () => {
+      halted = true
+      queue.signal()
+    }
+    this.#nudge = () => queue.signal()
+
+    // The committer: one transaction at a time (one producer, one transactional id), each taking
+    // whatever the reader prepared meanwhile, so fetching and selecting overlap the commits.
+    const commits = (async () => {
+      try {
+        for (;;) {
+          await this.#waitWhilePaused(producer, topics)
+          if (this.#cancelledBy !== undefined || this.#stopped) return halt()
+          const chunk = queue.take()
+          if (!chunk) {
+            if (!reading || halted) return
+            await queue.changed()
+            continue
+          }
+          if (bucket && chunk.messages.length > 0) await bucket.take(chunk.messages.length)
+          const before = this.#state!
+          const progress: Record<string, string> = { ...before.progress }
+          for (const [partition, next] of chunk.progress) progress[String(partition)] = next
+          const counts = before.counts
+          await this.#commit(
+            producer,
+            topics,
+            {
+              ...before,
+              progress,
+              counts: {
+                scanned: counts.scanned + chunk.scanned,
+                replayed: counts.replayed + chunk.replayed,
+                unmatched: counts.unmatched + chunk.unmatched,
+                skipped: counts.skipped + chunk.skipped,
+              },
+              updatedAt: Date.now(),
+            },
+            chunk.messages,
+            spec.targetTopic,
+          )
+        }
+      } catch (error) {
+        halt()
+        throw error
+      }
+    })()
+    // Awaited once the scan is over; until then a failed commit must not count as unhandled.
+    commits.catch(() => {})
+
+    // The reader: fills the queue, waiting (and heartbeating) while the committer is behind.
+    const read = async (partition: number, records: RawRecord[], control: ScanControl) => {
+      for (const record of records) {
+        while (!queue.room() && !halted) {
+          await changedOrTimeout(queue, 1_000)
           await control.heartbeat()
         }
-        return true
-      },
-    })
+        if (halted) return false
+        const selected = decodes
+          ? (await selectRecord(spec.selection, options.serde, record)).matches
+          : matchesRaw(spec.selection, record)
+        if (!selected) {
+          queue.add(partition, record.offset, 'unmatched')
+        } else if (replayedBy(record, spec.id)) {
+          queue.add(partition, record.offset, 'skipped')
+        } else {
+          const headers = replayHeaders(record, context)
+          const message: Message = { key: record.key, value: record.value, headers }
+          queue.add(
+            partition,
+            record.offset,
+            'replayed',
+            { ...message, partition: target.partitionOf(message) },
+            encodedSizeBound(record.key, record.value, headers),
+          )
+        }
+      }
+      return !halted
+    }
+    try {
+      await scanRanges(options.kafka, spec.topic, remaining, {
+        // Big fetches: the reader runs ahead of the commits, which take what it prepared.
+        maxBytesPerPartition: 8 * 1024 * 1024,
+        onRecords: read,
+      })
+    } catch (error) {
+      halt()
+      await commits.catch(() => {})
+      throw error
+    } finally {
+      reading = false
+      queue.signal()
+    }
+    await commits
     const last = this.#state!
     if (this.#stopped && this.#cancelledBy === undefined) return last
     if (this.#cancelledBy !== undefined) {
@@ -309,6 +363,21 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
     const finished = { ...last, status: JobStatus.done, progress, updatedAt: Date.now() }
     await this.#commit(producer, topics, finished, [], spec.targetTopic, { event: AuditEvent.finished, by })
     return finished
+  }
+}
+
+/** The queue's next change, or after `ms` (so a waiting reader can heartbeat); leaves no timer behind. */
+async function changedOrTimeout(queue: ChunkQueue, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      queue.changed(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
