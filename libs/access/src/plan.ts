@@ -111,7 +111,14 @@ function planReplayer(manifest: AccessManifest, out: AclBinding[]): void {
       const source = topicOf(eventType, name)
       grant(topic, literal, deadLetterTopicName(service.group, source), read)
       // Tier 1 is the default replay target; the prefix covers every tier of this group and topic only.
-      grant(topic, prefixed, retryTopicName(service.group, source, 1).replace(/1$/, ''), write)
+      // DESCRIBE_CONFIGS: a job sizes its transactions from the target's max.message.bytes.
+      grant(
+        topic,
+        prefixed,
+        retryTopicName(service.group, source, 1).replace(/1$/, ''),
+        write,
+        describeConfigs,
+      )
     }
   }
   for (const bookkeeping of [replayer.jobsTopic, replayer.auditTopic]) {
