@@ -1,4 +1,5 @@
 import type avsc from 'avsc'
+import { BAIL, compiledReader } from './compiled-reader.ts'
 import { PREFIX_LENGTH, writePrefix } from './wire-format.ts'
 
 type Resolver = ReturnType<avsc.Type['createResolver']>
@@ -34,8 +35,28 @@ export function encodeFramed(type: avsc.Type, value: unknown, schemaId: number):
 /**
  * Decodes the Avro body that starts at `offset` and must end with `bytes`. Throws with avsc's
  * wording ("truncated buffer", "trailing data") so callers can wrap one message.
+ *
+ * Without a resolver (writer schema = reader schema) the type's compiled reader runs first; it
+ * hands anything but a clean body back to avsc, so results and errors are avsc's.
  */
 export function decodeBody(
+  type: avsc.Type,
+  bytes: Buffer,
+  offset: number,
+  resolver: Resolver | null,
+): unknown {
+  if (resolver === null) {
+    const read = compiledReader(type)
+    if (read !== undefined) {
+      const value = read(bytes, offset)
+      if (value !== BAIL) return value
+    }
+  }
+  return decodeWithAvsc(type, bytes, offset, resolver)
+}
+
+/** avsc's own decoding, the reference the compiled readers are tested against. */
+export function decodeWithAvsc(
   type: avsc.Type,
   bytes: Buffer,
   offset: number,
