@@ -15,8 +15,9 @@ import {
   IncompatibleReaderError,
 } from '#libs/errors'
 import { AsyncMemo } from './async-memo.ts'
+import { BAIL, type CompiledReader, compiledReader } from './compiled-reader.ts'
 import { withContext } from './error-context.ts'
-import { decodeBody, encodeFramed } from './framed-codec.ts'
+import { decodeBody, decodeWithAvsc, encodeFramed } from './framed-codec.ts'
 import type { SchemaRegistryClient } from './registry-client.ts'
 import { invalidFields } from './validation.ts'
 import { asBuffer, PREFIX_LENGTH, readSchemaId } from './wire-format.ts'
@@ -28,6 +29,17 @@ const kIds = Symbol('ids')
 const kIdByEventType = Symbol('idByEventType')
 const kWriters = Symbol('writers')
 const kResolvers = Symbol('resolvers')
+const kPlans = Symbol('plans')
+
+/** How records with one schema id decode as one event type, looked up once per record. */
+interface DecodePlan {
+  readonly eventType: EventType
+  readonly reader: avsc.Type
+  readonly writer: avsc.Type
+  readonly resolver: Resolver | null
+  // Only without a resolver: the compiled reader reads bodies written with the reader schema.
+  readonly compiled: CompiledReader | undefined
+}
 
 /**
  * Encodes events of the catalog to the Confluent wire format and back. Writer schemas come from the
@@ -44,6 +56,8 @@ export class EventSerde {
   readonly [kWriters] = new AsyncMemo<number, avsc.Type>()
   // null: writer and reader have the same canonical form, so the reader reads the body directly.
   readonly [kResolvers] = new WeakMap<avsc.Type, Map<number, Resolver | null>>()
+  // Schema id → the plan of the first event type it was decoded as (one per id in practice).
+  readonly [kPlans] = new Map<number, DecodePlan>()
 
   constructor(registry: SchemaRegistryClient) {
     this[kRegistry] = registry
@@ -126,6 +140,9 @@ export class EventSerde {
   ): EventOf<E> | Promise<EventOf<E>> {
     const buffer = asBuffer(bytes)
     const schemaId = schemaIdOf(buffer, eventType, context)
+    const plan = this[kPlans].get(schemaId)
+    if (plan !== undefined && plan.eventType === eventType)
+      return decodePlanned(plan, buffer, schemaId, context)
     const writer = this[kWriters].peek(schemaId)
     if (writer === undefined) return this.decode(eventType, buffer, context)
     return decodeWith(this, eventType, buffer, schemaId, writer, context)
@@ -198,11 +215,35 @@ function decodeWith<E extends EventType>(
   writer: avsc.Type,
   context: ErrorContext,
 ): EventOf<E> {
-  const reader = schemaType(eventType)
-  const resolver = resolverFor(serde[kResolvers], reader, writer, schemaId, eventType, context)
+  let plan = serde[kPlans].get(schemaId)
+  if (plan === undefined || plan.eventType !== eventType) {
+    const reader = schemaType(eventType)
+    const resolver = resolverFor(serde[kResolvers], reader, writer, schemaId, eventType, context)
+    const compiled = resolver === null ? compiledReader(reader) : undefined
+    plan = { eventType, reader, writer, resolver, compiled }
+    if (!serde[kPlans].has(schemaId)) serde[kPlans].set(schemaId, plan)
+  }
+  return decodePlanned(plan, buffer, schemaId, context)
+}
+
+/**
+ * The compiled reader first; avsc for what it hands back (anything but a clean body), so values
+ * and error messages are avsc's ("truncated buffer", "trailing data", …).
+ */
+function decodePlanned<E extends EventType>(
+  plan: DecodePlan,
+  buffer: Buffer,
+  schemaId: number,
+  context: ErrorContext,
+): EventOf<E> {
+  if (plan.compiled !== undefined) {
+    const value = plan.compiled(buffer, PREFIX_LENGTH)
+    if (value !== BAIL) return value as EventOf<E>
+  }
   try {
-    return decodeBody(reader, buffer, PREFIX_LENGTH, resolver) as EventOf<E>
+    return decodeWithAvsc(plan.reader, buffer, PREFIX_LENGTH, plan.resolver) as EventOf<E>
   } catch (error) {
+    const { eventType, writer } = plan
     const bodyLength = buffer.length - PREFIX_LENGTH
     throw new AvroDecodeError(
       `the ${bodyLength}-byte Avro body does not decode with writer schema id ${schemaId} ` +

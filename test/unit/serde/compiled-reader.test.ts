@@ -144,7 +144,10 @@ test('blocks that claim more items than bytes remain are left to avsc’s bounde
   // ipAddresses starts after eventId (37 B), occurredAt (6 B), source (14 B), alertId (37 B), userId (8 B).
   const hostile = Buffer.concat([bytes.subarray(0, 5 + 102), Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x0f])])
   assertAgrees(type, hostile)
-  assert.throws(() => decodeBody(type, hostile, 5, null), /a block claims 2147483647 items but only 0 bytes remain/)
+  assert.throws(
+    () => decodeBody(type, hostile, 5, null),
+    /a block claims 2147483647 items but only 0 bytes remain/,
+  )
 })
 
 test('schemas with types the generator does not handle are left to avsc', () => {
