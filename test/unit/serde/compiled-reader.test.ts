@@ -186,3 +186,34 @@ test('every Avro type the generator handles decodes as avsc does', () => {
     { numRuns: 300 },
   )
 })
+
+test('longs and ints of every varint length, and overlong varints, read as avsc reads them', () => {
+  const record = (type: string) =>
+    parseAvroSchema({
+      type: 'record',
+      name: 'Numbers',
+      fields: [
+        { name: 'a', type },
+        { name: 'b', type },
+      ],
+    })
+  // avsc's long range stops one short of Number.MAX_SAFE_INTEGER.
+  const safeLong = fc.integer({ min: -9007199254740990, max: 9007199254740990 })
+  const types = [record('long'), record('int'), record({ type: 'long', logicalType: 'timestamp-millis' })]
+  fc.assert(
+    fc.property(safeLong, safeLong, (a, b) => {
+      const bytes = Buffer.concat([Buffer.alloc(5), record('long').toBuffer({ a, b })])
+      for (const type of types) assertAgrees(type, bytes)
+    }),
+    { numRuns: 1000 },
+  )
+  // Varints of 1 to 11 bytes with arbitrary payload bits, then a one-byte varint.
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 127 }), { minLength: 1, maxLength: 11 }), (groups) => {
+      const varint = groups.map((group, i) => (i < groups.length - 1 ? group | 0x80 : group))
+      const bytes = Buffer.from([0, 0, 0, 0, 1, ...varint, 2])
+      for (const type of types) assertAgrees(type, bytes)
+    }),
+    { numRuns: 2000 },
+  )
+})
