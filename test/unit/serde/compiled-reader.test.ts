@@ -188,7 +188,7 @@ test('every Avro type the generator handles decodes as avsc does', () => {
 })
 
 test('longs and ints of every varint length, and overlong varints, read as avsc reads them', () => {
-  const record = (type: string) =>
+  const record = (type: string | object) =>
     parseAvroSchema({
       type: 'record',
       name: 'Numbers',
