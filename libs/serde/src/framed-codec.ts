@@ -1,5 +1,6 @@
 import type avsc from 'avsc'
 import { BAIL, compiledReader } from './compiled-reader.ts'
+import { BAIL_WRITE, compiledWriter } from './compiled-writer.ts'
 import { PREFIX_LENGTH, writePrefix } from './wire-format.ts'
 
 type Resolver = ReturnType<avsc.Type['createResolver']>
@@ -13,6 +14,12 @@ let scratch = Buffer.allocUnsafe(16 * 1024)
 
 /** Encodes `value` with `type` (avsc checks every value it writes) framed with `schemaId`. */
 export function encodeFramed(type: avsc.Type, value: unknown, schemaId: number): Buffer {
+  // The compiled writer first; avsc for whatever it hands back (invalid values: avsc throws).
+  const write = compiledWriter(type)
+  if (write !== undefined) {
+    const written = write(value, scratch, PREFIX_LENGTH)
+    if (written !== BAIL_WRITE) return copyFramed(written, schemaId)
+  }
   let end = type.encode(value, scratch, PREFIX_LENGTH)
   if (end < 0) {
     // A negative result is minus the number of bytes that did not fit.
@@ -26,6 +33,10 @@ export function encodeFramed(type: avsc.Type, value: unknown, schemaId: number):
     scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH, Math.max(scratch.length * 2, needed)))
     end = type.encode(value, scratch, PREFIX_LENGTH)
   }
+  return copyFramed(end, schemaId)
+}
+
+function copyFramed(end: number, schemaId: number): Buffer {
   writePrefix(scratch, schemaId)
   const framed = Buffer.allocUnsafe(end)
   scratch.copy(framed, 0, 0, end)
