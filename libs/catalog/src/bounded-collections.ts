@@ -1,5 +1,4 @@
 import avsc from 'avsc'
-import { writeString } from './ascii-strings.ts'
 
 /*
  * avsc trusts the item count that opens each array or map block. A hostile or corrupt record can
@@ -13,7 +12,6 @@ interface Tap {
   buf: Buffer
   pos: number
   readLong(): number
-  writeLong(n: number): void
   skipLong(): void
   readString(): string
 }
@@ -23,7 +21,6 @@ interface Tap {
 interface Reader {
   _read(tap: Tap): unknown
   _skip(tap: Tap): void
-  _write(tap: Tap, value: unknown): void
   readonly _readerType?: avsc.Type
 }
 
@@ -65,9 +62,6 @@ function blockCount(tap: Tap, items: Reader | undefined): number {
   return n
 }
 
-const avscMapWrite = (avsc.types.MapType.prototype as unknown as Reader)._write
-const keyType = avsc.Type.forSchema('string')
-
 export class BoundedArrayType extends avsc.types.ArrayType {
   _read(this: { itemsType: Reader }, tap: Tap): unknown[] {
     const items = this.itemsType
@@ -107,24 +101,6 @@ export class BoundedMapType extends avsc.types.MapType {
         values._skip(tap)
       }
     }
-  }
-
-  // avsc 5.7's map write, with keys written as ascii-strings.ts writes strings (same bytes).
-  _write(this: { valuesType: Reader }, tap: Tap, value: unknown): void {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      avscMapWrite.call(this, tap, value) // throws avsc's error
-      return
-    }
-    const values = this.valuesType
-    const keys = Object.keys(value)
-    if (keys.length > 0) {
-      tap.writeLong(keys.length)
-      for (const key of keys) {
-        writeString(keyType, tap, key)
-        values._write(tap, (value as Record<string, unknown>)[key])
-      }
-    }
-    tap.writeLong(0)
   }
 }
 

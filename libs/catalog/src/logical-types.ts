@@ -1,5 +1,4 @@
 import avsc from 'avsc'
-import { asciiStrings, writeString } from './ascii-strings.ts'
 import { boundedCollections } from './bounded-collections.ts'
 
 const { Type, types } = avsc
@@ -59,11 +58,6 @@ class UuidType extends types.LogicalType {
   protected override _resolve(writer: avsc.Type): ((value: unknown) => unknown) | undefined {
     return Type.isType(writer, 'string', 'logical:uuid') ? (value) => value : undefined
   }
-
-  // A uuid is always ASCII: written without avsc's native byte-length call (ascii-strings.ts).
-  _write(tap: { buf: Buffer; pos: number }, value: unknown): void {
-    writeString(this.underlyingType, tap, this._toValue(value))
-  }
 }
 
 /** The logical types every schema in the backbone is parsed with, catalog and registry alike. */
@@ -82,7 +76,6 @@ export function parseAvroSchema(schema: string | object): avsc.Type {
   return Type.forSchema(json as AvroSchema, {
     logicalTypes,
     omitRecordMethods: true,
-    typeHook: ((attrs: unknown, opts: object) =>
-      boundedCollections(attrs, opts) ?? asciiStrings(attrs)) as never,
+    typeHook: boundedCollections as never,
   })
 }
