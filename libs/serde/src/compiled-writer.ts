@@ -56,19 +56,30 @@ function writeLong(buf: Buffer, pos: number, n: number): number {
 
 type NativeWrite = Buffer & { utf8Write(text: string, offset: number, length: number): number }
 
+// Strings up to this length are copied by a JS loop when ASCII; longer ones are worth the two
+// native calls (byte length, then utf8Write) avsc makes for every string.
+const MAX_LOOP_LENGTH = 255
+
 /** A string as avsc writes it (varint byte length, UTF-8 bytes); ASCII without a native call. */
 function writeString(buf: Buffer, pos: number, s: string): number {
   const length = s.length
-  if (length < 64 && pos + 1 + length <= buf.length) {
+  // An ASCII string's byte length is its length, whose varint takes 1 byte below 64, else 2.
+  const start = length < 64 ? pos + 1 : pos + 2
+  if (length <= MAX_LOOP_LENGTH && start + length <= buf.length) {
     let i = 0
     for (; i < length; i++) {
       const code = s.charCodeAt(i)
       if (code >= 0x80) break
-      buf[pos + 1 + i] = code
+      buf[start + i] = code
     }
     if (i === length) {
-      buf[pos] = length << 1
-      return pos + 1 + length
+      if (length < 64) {
+        buf[pos] = length << 1
+      } else {
+        buf[pos] = ((length << 1) & 0x7f) | 0x80
+        buf[pos + 1] = length >> 6
+      }
+      return start + length
     }
   }
   const bytes = Buffer.byteLength(s)

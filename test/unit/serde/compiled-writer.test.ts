@@ -183,3 +183,13 @@ test('longs, ints and timestamps of every size are written as avsc writes them',
     { numRuns: 3000 },
   )
 })
+
+test('strings around the 64- and 255-character boundaries are written as avsc writes them', () => {
+  const type = schemaType('PaymentConfirmed')
+  for (const length of [0, 1, 63, 64, 65, 127, 128, 254, 255, 256, 1000, 9000]) {
+    for (const char of ['a', 'é', '📄']) {
+      assertAgrees(type, { ...sampleEvents.PaymentConfirmed, payerAccountId: char.repeat(length) })
+      assertAgrees(type, { ...sampleEvents.PaymentConfirmed, payerAccountId: `${'a'.repeat(length)}${char}` })
+    }
+  }
+})
