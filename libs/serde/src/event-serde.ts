@@ -47,7 +47,8 @@ interface DecodePlan {
  * its own version of the event type whatever compatible version the producer wrote.
  *
  * Caches (none expires: an id's schema never changes): subject+schema → id, id → writer type,
- * (reader type, writer id) → resolver. Concurrent misses for one key share one registry request.
+ * (reader type, writer id) → resolver, id → decode plan (reader, resolver, compiled reader).
+ * Concurrent misses for one key share one registry request.
  */
 export class EventSerde {
   readonly [kRegistry]: SchemaRegistryClient
