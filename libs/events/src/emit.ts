@@ -38,7 +38,7 @@ export function emitEvent<E extends EventType>(
   event: EventOf<E>,
 ): Promise<void> {
   return ctx.emit(catalogEntry(eventType).topic, eventKey(eventType, event), event, {
-    encoder: { encode: (value) => serde.encode(eventType, value) },
+    encoder: { encode: (value) => serde.encodeSyncIfCached(eventType, value) },
     headers: { [TRACEPARENT_HEADER]: childTraceparent(ctx.headers), [EVENT_TYPE_HEADER]: eventType },
   })
 }

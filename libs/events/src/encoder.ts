@@ -12,7 +12,7 @@ export function catalogEncoder(serde: EventSerde): EventEncoder<EventTypeMap> {
       return {
         topic: catalogEntry(eventType).topic,
         key: eventKey(eventType, event),
-        value: await serde.encode(eventType, event),
+        value: await serde.encodeSyncIfCached(eventType, event),
       }
     },
   }

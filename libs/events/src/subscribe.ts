@@ -18,7 +18,7 @@ export function onEvent<E extends EventType>(
     topic: catalogEntry(eventType).topic,
     decode: {
       decode: (bytes, record) =>
-        serde.decode(eventType, bytes, {
+        serde.decodeSyncIfCached(eventType, bytes, {
           topic: record.sourceTopic,
           partition: record.partition,
           offset: record.offset,

@@ -15,8 +15,9 @@ import {
   IncompatibleReaderError,
 } from '#libs/errors'
 import { AsyncMemo } from './async-memo.ts'
+import { BAIL, type CompiledReader, compiledReader } from './compiled-reader.ts'
 import { withContext } from './error-context.ts'
-import { decodeBody, encodeFramed } from './framed-codec.ts'
+import { decodeBody, decodeWithAvsc, encodeFramed } from './framed-codec.ts'
 import type { SchemaRegistryClient } from './registry-client.ts'
 import { invalidFields } from './validation.ts'
 import { asBuffer, PREFIX_LENGTH, readSchemaId } from './wire-format.ts'
@@ -28,6 +29,17 @@ const kIds = Symbol('ids')
 const kIdByEventType = Symbol('idByEventType')
 const kWriters = Symbol('writers')
 const kResolvers = Symbol('resolvers')
+const kPlans = Symbol('plans')
+
+/** How records with one schema id decode as one event type, looked up once per record. */
+interface DecodePlan {
+  readonly eventType: EventType
+  readonly reader: avsc.Type
+  readonly writer: avsc.Type
+  readonly resolver: Resolver | null
+  // Only without a resolver: the compiled reader reads bodies written with the reader schema.
+  readonly compiled: CompiledReader | undefined
+}
 
 /**
  * Encodes events of the catalog to the Confluent wire format and back. Writer schemas come from the
@@ -35,7 +47,8 @@ const kResolvers = Symbol('resolvers')
  * its own version of the event type whatever compatible version the producer wrote.
  *
  * Caches (none expires: an id's schema never changes): subject+schema → id, id → writer type,
- * (reader type, writer id) → resolver. Concurrent misses for one key share one registry request.
+ * (reader type, writer id) → resolver, id → decode plan (reader, resolver, compiled reader).
+ * Concurrent misses for one key share one registry request.
  */
 export class EventSerde {
   readonly [kRegistry]: SchemaRegistryClient
@@ -44,6 +57,8 @@ export class EventSerde {
   readonly [kWriters] = new AsyncMemo<number, avsc.Type>()
   // null: writer and reader have the same canonical form, so the reader reads the body directly.
   readonly [kResolvers] = new WeakMap<avsc.Type, Map<number, Resolver | null>>()
+  // Schema id → the plan of the first event type it was decoded as (one per id in practice).
+  readonly [kPlans] = new Map<number, DecodePlan>()
 
   constructor(registry: SchemaRegistryClient) {
     this[kRegistry] = registry
@@ -82,6 +97,22 @@ export class EventSerde {
   }
 
   /**
+   * `encode` without a promise once the event type's schema id is known (every event after the
+   * first of its type): returns the framed bytes, or throws the same `AvroEncodeError`,
+   * synchronously. Before that it returns `encode`'s promise.
+   */
+  encodeSyncIfCached<E extends EventType>(eventType: E, value: EventOf<E>): Buffer | Promise<Buffer> {
+    const id = this[kIdByEventType].get(eventType)
+    if (id === undefined) return this.encode(eventType, value)
+    const type = schemaType(eventType)
+    try {
+      return encodeFramed(type, value, id)
+    } catch (error) {
+      throw encodeError(eventType, type, value, error)
+    }
+  }
+
+  /**
    * Decodes a wire-format record as `eventType`. `context` (topic, partition, offset) is added to
    * any error, so a dead-lettered record says where it came from.
    */
@@ -91,26 +122,31 @@ export class EventSerde {
     context: ErrorContext = {},
   ): Promise<EventOf<E>> {
     const buffer = asBuffer(bytes)
-    let schemaId: number
-    try {
-      schemaId = readSchemaId(buffer)
-    } catch (error) {
-      throw withContext(error, { ...context, eventType })
-    }
+    const schemaId = schemaIdOf(buffer, eventType, context)
     const writer =
       this[kWriters].peek(schemaId) ?? (await this.writerType(schemaId, { ...context, eventType }))
-    const reader = schemaType(eventType)
-    const resolver = resolverFor(this[kResolvers], reader, writer, schemaId, eventType, context)
-    try {
-      return decodeBody(reader, buffer, PREFIX_LENGTH, resolver) as EventOf<E>
-    } catch (error) {
-      const bodyLength = buffer.length - PREFIX_LENGTH
-      throw new AvroDecodeError(
-        `the ${bodyLength}-byte Avro body does not decode with writer schema id ${schemaId} ` +
-          `(${writer.name ?? writer.typeName}) as ${eventType}: ${(error as Error).message}`,
-        { cause: error, context: { ...context, eventType, schemaId, bodyLength } },
-      )
-    }
+    return decodeWith(this, eventType, buffer, schemaId, writer, context)
+  }
+
+  /**
+   * `decode` without a promise once the record's writer schema is cached (every record after the
+   * first of its schema id): returns the event, or throws the same errors, synchronously. On a
+   * cache miss it returns `decode`'s promise. The consumer runtime accepts either (onEvent in
+   * libs/events uses this); an awaited promise per record was ~30% of decoding.
+   */
+  decodeSyncIfCached<E extends EventType>(
+    eventType: E,
+    bytes: Uint8Array,
+    context: ErrorContext = {},
+  ): EventOf<E> | Promise<EventOf<E>> {
+    const buffer = asBuffer(bytes)
+    const schemaId = schemaIdOf(buffer, eventType, context)
+    const plan = this[kPlans].get(schemaId)
+    if (plan !== undefined && plan.eventType === eventType)
+      return decodePlanned(plan, buffer, schemaId, context)
+    const writer = this[kWriters].peek(schemaId)
+    if (writer === undefined) return this.decode(eventType, buffer, context)
+    return decodeWith(this, eventType, buffer, schemaId, writer, context)
   }
 
   /**
@@ -161,6 +197,60 @@ export class EventSerde {
     } catch (error) {
       throw withContext(error, { ...context, schemaId })
     }
+  }
+}
+
+function schemaIdOf(buffer: Buffer, eventType: EventType, context: ErrorContext): number {
+  try {
+    return readSchemaId(buffer)
+  } catch (error) {
+    throw withContext(error, { ...context, eventType })
+  }
+}
+
+function decodeWith<E extends EventType>(
+  serde: EventSerde,
+  eventType: E,
+  buffer: Buffer,
+  schemaId: number,
+  writer: avsc.Type,
+  context: ErrorContext,
+): EventOf<E> {
+  let plan = serde[kPlans].get(schemaId)
+  if (plan === undefined || plan.eventType !== eventType) {
+    const reader = schemaType(eventType)
+    const resolver = resolverFor(serde[kResolvers], reader, writer, schemaId, eventType, context)
+    const compiled = resolver === null ? compiledReader(reader) : undefined
+    plan = { eventType, reader, writer, resolver, compiled }
+    if (!serde[kPlans].has(schemaId)) serde[kPlans].set(schemaId, plan)
+  }
+  return decodePlanned(plan, buffer, schemaId, context)
+}
+
+/**
+ * The compiled reader first; avsc for what it hands back (anything but a clean body), so values
+ * and error messages are avsc's ("truncated buffer", "trailing data", …).
+ */
+function decodePlanned<E extends EventType>(
+  plan: DecodePlan,
+  buffer: Buffer,
+  schemaId: number,
+  context: ErrorContext,
+): EventOf<E> {
+  if (plan.compiled !== undefined) {
+    const value = plan.compiled(buffer, PREFIX_LENGTH)
+    if (value !== BAIL) return value as EventOf<E>
+  }
+  try {
+    return decodeWithAvsc(plan.reader, buffer, PREFIX_LENGTH, plan.resolver) as EventOf<E>
+  } catch (error) {
+    const { eventType, writer } = plan
+    const bodyLength = buffer.length - PREFIX_LENGTH
+    throw new AvroDecodeError(
+      `the ${bodyLength}-byte Avro body does not decode with writer schema id ${schemaId} ` +
+        `(${writer.name ?? writer.typeName}) as ${eventType}: ${(error as Error).message}`,
+      { cause: error, context: { ...context, eventType, schemaId, bodyLength } },
+    )
   }
 }
 

@@ -1,4 +1,6 @@
 import type avsc from 'avsc'
+import { BAIL, compiledReader } from './compiled-reader.ts'
+import { BAIL_WRITE, compiledWriter } from './compiled-writer.ts'
 import { PREFIX_LENGTH, writePrefix } from './wire-format.ts'
 
 type Resolver = ReturnType<avsc.Type['createResolver']>
@@ -12,6 +14,12 @@ let scratch = Buffer.allocUnsafe(16 * 1024)
 
 /** Encodes `value` with `type` (avsc checks every value it writes) framed with `schemaId`. */
 export function encodeFramed(type: avsc.Type, value: unknown, schemaId: number): Buffer {
+  // The compiled writer first; avsc for whatever it hands back (invalid values: avsc throws).
+  const write = compiledWriter(type)
+  if (write !== undefined) {
+    const written = write(value, scratch, PREFIX_LENGTH)
+    if (written !== BAIL_WRITE) return copyFramed(written, schemaId)
+  }
   let end = type.encode(value, scratch, PREFIX_LENGTH)
   if (end < 0) {
     // A negative result is minus the number of bytes that did not fit.
@@ -25,6 +33,10 @@ export function encodeFramed(type: avsc.Type, value: unknown, schemaId: number):
     scratch = Buffer.allocUnsafe(Math.min(MAX_SCRATCH, Math.max(scratch.length * 2, needed)))
     end = type.encode(value, scratch, PREFIX_LENGTH)
   }
+  return copyFramed(end, schemaId)
+}
+
+function copyFramed(end: number, schemaId: number): Buffer {
   writePrefix(scratch, schemaId)
   const framed = Buffer.allocUnsafe(end)
   scratch.copy(framed, 0, 0, end)
@@ -34,8 +46,28 @@ export function encodeFramed(type: avsc.Type, value: unknown, schemaId: number):
 /**
  * Decodes the Avro body that starts at `offset` and must end with `bytes`. Throws with avsc's
  * wording ("truncated buffer", "trailing data") so callers can wrap one message.
+ *
+ * Without a resolver (writer schema = reader schema) the type's compiled reader runs first; it
+ * hands anything but a clean body back to avsc, so results and errors are avsc's.
  */
 export function decodeBody(
+  type: avsc.Type,
+  bytes: Buffer,
+  offset: number,
+  resolver: Resolver | null,
+): unknown {
+  if (resolver === null) {
+    const read = compiledReader(type)
+    if (read !== undefined) {
+      const value = read(bytes, offset)
+      if (value !== BAIL) return value
+    }
+  }
+  return decodeWithAvsc(type, bytes, offset, resolver)
+}
+
+/** avsc's own decoding, the reference the compiled readers are tested against. */
+export function decodeWithAvsc(
   type: avsc.Type,
   bytes: Buffer,
   offset: number,

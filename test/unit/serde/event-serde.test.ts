@@ -227,3 +227,55 @@ test('a failed registry lookup is not cached: the next decode asks again', async
   assert.equal(decoded.sensorId, sampleEvents.SensorReading.sensorId)
   assert.equal(registry.calls.getSchemaById, 2)
 })
+
+test('decodeSyncIfCached returns a promise until the writer schema is cached, then the event itself', async () => {
+  const serde = new EventSerde(new FakeRegistry())
+  const bytes = await serde.encode('PaymentConfirmed', sampleEvents.PaymentConfirmed)
+  const first = serde.decodeSyncIfCached('PaymentConfirmed', bytes)
+  assert.ok(first instanceof Promise)
+  assert.deepEqual(structuredClone(await first), sampleEvents.PaymentConfirmed)
+  const second = serde.decodeSyncIfCached('PaymentConfirmed', bytes)
+  assert.ok(!(second instanceof Promise))
+  assert.deepEqual(structuredClone(second), sampleEvents.PaymentConfirmed)
+})
+
+test('decodeSyncIfCached throws the errors decode rejects with, synchronously, once the schema is cached', async () => {
+  const serde = new EventSerde(new FakeRegistry())
+  const bytes = await serde.encode('UserLogin', sampleEvents.UserLogin)
+  await serde.decode('UserLogin', bytes)
+  const context = { topic: 'logins', partition: 1, offset: '7' }
+  const truncated = bytes.subarray(0, bytes.length - 10)
+  assert.throws(
+    () => serde.decodeSyncIfCached('UserLogin', truncated, context),
+    (error: unknown) => {
+      assert.ok(error instanceof AvroDecodeError)
+      assert.match(error.message, /truncated buffer/)
+      assert.equal(error.context.offset, '7')
+      return true
+    },
+  )
+  await assert.rejects(serde.decode('UserLogin', truncated, context), { message: /truncated buffer/ })
+  assert.throws(() => serde.decodeSyncIfCached('UserLogin', Buffer.from('{"a":1}')), /looks like JSON/)
+  assert.throws(() => serde.decodeSyncIfCached('SensorReading', bytes), IncompatibleReaderError)
+})
+
+test('encodeSyncIfCached returns a promise until the schema id is known, then the bytes, and throws invalid values', async () => {
+  const registry = new FakeRegistry()
+  const serde = new EventSerde(registry)
+  const first = serde.encodeSyncIfCached('SensorReading', sampleEvents.SensorReading)
+  assert.ok(first instanceof Promise)
+  const bytes = await first
+  const second = serde.encodeSyncIfCached('SensorReading', sampleEvents.SensorReading)
+  assert.ok(Buffer.isBuffer(second))
+  assert.deepEqual(second, bytes)
+  const bad = { ...sampleEvents.SensorReading, kind: 'SMELL' } as unknown as typeof sampleEvents.SensorReading
+  assert.throws(
+    () => serde.encodeSyncIfCached('SensorReading', bad),
+    (error: unknown) => {
+      assert.ok(error instanceof AvroEncodeError)
+      assert.deepEqual(error.context['fields'], ['kind'])
+      return true
+    },
+  )
+  assert.equal(registry.calls.register, 1)
+})
