@@ -5,8 +5,15 @@
  * does not validate and leaves timestamps as strings). No broker: the registry is in memory, so
  * this measures serde, not HTTP.
  *
- *   npm run bench:serde          BENCH_ROUNDS (default 7) rounds of BENCH_MS (default 100) per operation
+ * Each of BENCH_PROCESSES fresh processes measures BENCH_ROUNDS rounds: within one process the rounds
+ * agree closely, but from process to process the ratios move by up to ±10% (V8's optimisation
+ * choices differ per process), so one process alone would report one draw of that as the figure.
+ *
+ *   npm run bench:serde          BENCH_PROCESSES (default 3) × BENCH_ROUNDS (default 3) rounds of
+ *                                BENCH_MS (default 100) per operation
  */
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { type EventType, eventTypes } from '#libs/catalog'
 import type { RecordContext } from '#libs/consumer'
 import { onEvent } from '#libs/events'
@@ -16,7 +23,9 @@ import { smoke } from './lib/env.ts'
 import { emitResult } from './lib/report.ts'
 import { type CaseResult, caseResult, type RatioResult, ratio } from './lib/stats.ts'
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 7))
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 3))
+const PROCESSES = Number(process.env['BENCH_PROCESSES'] ?? (smoke ? 1 : 3))
+const WORKER = process.env['SERDE_BENCH_WORKER'] === '1'
 const MEASURE_MS = Number(process.env['BENCH_MS'] ?? (smoke ? 20 : 100))
 const BATCH = 500
 const GOAL = 2
@@ -85,36 +94,65 @@ async function measure(eventType: EventType, serde: EventSerde, rounds: number) 
   for (let round = 0; round < rounds; round++) {
     for (const name of operationNames) samples[name].push(await opsPerSecond(operations[name]))
   }
-  const cases = Object.fromEntries(
-    operationNames.map((name) => [name, caseResult(`${eventType} ${name}`, 'ops/s', samples[name])]),
-  ) as Record<Operation, CaseResult>
-  return { bytes: `${eventType} ${avroBytes.length} B Avro, ${jsonBytes.length} B JSON`, cases }
+  return { bytes: `${eventType} ${avroBytes.length} B Avro, ${jsonBytes.length} B JSON`, samples }
 }
 
-const serde = new EventSerde(new MemoryRegistry())
-const cases: CaseResult[] = []
-const ratios: RatioResult[] = []
-const sizes: string[] = []
-for (const eventType of eventTypes()) {
-  // A first, discarded round registers the schema, fills the caches and lets V8 optimise.
-  await measure(eventType, serde, 1)
-  const measured = await measure(eventType, serde, ROUNDS)
-  const c = measured.cases
-  cases.push(...operationNames.map((name) => c[name]))
-  ratios.push(
-    ratio(`${eventType} encode Avro / JSON`, c['Avro encode'], c['JSON encode'], GOAL),
-    ratio(`${eventType} decode Avro / JSON`, c['Avro decode'], c['JSON decode'], GOAL),
-  )
-  sizes.push(measured.bytes)
+type Samples = Record<EventType, { bytes: string; samples: Record<Operation, number[]> }>
+
+/** One process's rounds for every event type (the worker's job). */
+async function measureAll(): Promise<Samples> {
+  const serde = new EventSerde(new MemoryRegistry())
+  const all = {} as Samples
+  for (const eventType of eventTypes()) {
+    // A first, discarded round registers the schema, fills the caches and lets V8 optimise.
+    await measure(eventType, serde, 1)
+    all[eventType] = await measure(eventType, serde, ROUNDS)
+  }
+  return all
 }
 
-emitResult({
-  bench: 'serde',
-  cases,
-  ratios,
-  notes: [
-    `${ROUNDS} rounds of ${MEASURE_MS} ms per operation and event type, operations alternating within a round, after one discarded warm-up round`,
-    'decoding Avro validates and builds Date objects; JSON.parse does neither, so decode ratios near 1 on string-heavy types are expected',
-    `record sizes: ${sizes.join('; ')}`,
-  ],
-})
+if (WORKER) {
+  process.stdout.write(`${JSON.stringify(await measureAll())}\n`)
+} else {
+  // Processes run one after another, never side by side; each one's rounds pair Avro with JSON.
+  const runs: Samples[] = []
+  for (let i = 0; i < PROCESSES; i++) {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url)], {
+      env: { ...process.env, SERDE_BENCH_WORKER: '1' },
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    })
+    runs.push(JSON.parse(out.trim().split('\n').at(-1)!) as Samples)
+  }
+  const cases: CaseResult[] = []
+  const ratios: RatioResult[] = []
+  const sizes: string[] = []
+  for (const eventType of eventTypes()) {
+    const c = Object.fromEntries(
+      operationNames.map((name) => [
+        name,
+        caseResult(
+          `${eventType} ${name}`,
+          'ops/s',
+          runs.flatMap((run) => run[eventType].samples[name]),
+        ),
+      ]),
+    ) as Record<Operation, CaseResult>
+    cases.push(...operationNames.map((name) => c[name]))
+    ratios.push(
+      ratio(`${eventType} encode Avro / JSON`, c['Avro encode'], c['JSON encode'], GOAL),
+      ratio(`${eventType} decode Avro / JSON`, c['Avro decode'], c['JSON decode'], GOAL),
+    )
+    sizes.push(runs[0]![eventType].bytes)
+  }
+  emitResult({
+    bench: 'serde',
+    cases,
+    ratios,
+    notes: [
+      `${PROCESSES} fresh processes, one after another, × ${ROUNDS} rounds of ${MEASURE_MS} ms per operation and event type, operations alternating within a round, after one discarded warm-up round per process; min/median/max are over all ${PROCESSES * ROUNDS} rounds`,
+      'decoding Avro validates and builds Date objects; JSON.parse does neither',
+      `record sizes: ${sizes.join('; ')}`,
+    ],
+  })
+}
