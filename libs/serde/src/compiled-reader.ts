@@ -1,5 +1,6 @@
 import type avsc from 'avsc'
 import { logicalTypes } from '#libs/catalog'
+import { CodeGenerator, SAFE_LONG, type SchemaNode, Unsupported } from './codegen.ts'
 
 /*
  * A reader compiled per schema (new Function, as avsc compiles its record readers) for the common
@@ -19,39 +20,13 @@ export const BAIL: unique symbol = Symbol('bail')
 
 export type CompiledReader = (buf: Buffer, pos: number) => unknown
 
-type Node = avsc.Type & {
-  fields?: Array<{ name: string; type: avsc.Type }>
-  symbols?: string[]
-  types?: avsc.Type[]
-  itemsType?: avsc.Type
-  valuesType?: avsc.Type
-  underlyingType?: avsc.Type
-  recordConstructor?: new (...values: unknown[]) => unknown
-}
-
-class Unsupported extends Error {}
-
-// The largest magnitude avsc's LongType reads without "potential precision loss".
-const SAFE_LONG = 9007199254740990
+type Node = SchemaNode & { recordConstructor?: new (...values: unknown[]) => unknown }
 
 /**
  * Generates the reader's source. `p` is the read position, `n` the body's end; each value lands in
- * a fresh `v<k>` local. Externals (symbol arrays, record constructors) are passed in as `x<k>`.
+ * a fresh `v<k>` local.
  */
-class Generator {
-  readonly externals: unknown[] = []
-  readonly onPath = new Set<avsc.Type>()
-  next = 0
-
-  local(): string {
-    return `v${this.next++}`
-  }
-
-  external(value: unknown): string {
-    this.externals.push(value)
-    return `x${this.externals.length - 1}`
-  }
-
+class Generator extends CodeGenerator {
   /**
    * Avro zig-zag varint with avsc's Tap#readLong result, bytes past the end reading as 0. Varints
    * below 2^53 (every millisecond timestamp) use integer arithmetic only; avsc's float loop, with

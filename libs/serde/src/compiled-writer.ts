@@ -1,5 +1,6 @@
 import type avsc from 'avsc'
 import { logicalTypes } from '#libs/catalog'
+import { CodeGenerator, SAFE_LONG, type SchemaNode, Unsupported } from './codegen.ts'
 
 /*
  * The writing twin of compiled-reader.ts: one generated function per schema that checks and writes
@@ -17,19 +18,7 @@ export const BAIL_WRITE = -1
 /** Writes `value` into `buf` from `pos`; the end position, or BAIL_WRITE. */
 export type CompiledWriter = (value: unknown, buf: Buffer, pos: number) => number
 
-type Node = avsc.Type & {
-  fields?: Array<{ name: string; type: avsc.Type; defaultValue(): unknown }>
-  symbols?: string[]
-  types?: avsc.Type[]
-  itemsType?: avsc.Type
-  valuesType?: avsc.Type
-  underlyingType?: avsc.Type
-  _toValue?(value: unknown): unknown
-}
-
-class Unsupported extends Error {}
-
-const SAFE_LONG = 9007199254740990
+type Node = SchemaNode & { _toValue?(value: unknown): unknown }
 
 /** avsc's Tap#writeLong; -1 when fewer than 10 bytes are left (a varint takes at most 10). */
 function writeLong(buf: Buffer, pos: number, n: number): number {
@@ -93,20 +82,7 @@ function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-class Generator {
-  readonly externals: unknown[] = []
-  readonly onPath = new Set<avsc.Type>()
-  next = 0
-
-  local(): string {
-    return `v${this.next++}`
-  }
-
-  external(value: unknown): string {
-    this.externals.push(value)
-    return `x${this.externals.length - 1}`
-  }
-
+class Generator extends CodeGenerator {
   long(value: string): string {
     return `p = writeLong(buf, p, ${value}); if (p < 0) return BAIL;\n`
   }

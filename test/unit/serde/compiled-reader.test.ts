@@ -5,31 +5,22 @@ import fc from 'fast-check'
 import { type EventType, eventTypes, parseAvroSchema, schemaText, schemaType } from '#libs/catalog'
 import { BAIL, compileReader } from '../../../libs/serde/src/compiled-reader.ts'
 import { decodeBody, decodeWithAvsc } from '../../../libs/serde/src/framed-codec.ts'
+import { outcomeOf } from '../../helpers/outcome.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'
-
-type Outcome = { readonly value: unknown } | { readonly error: string }
-
-function outcome(decode: () => unknown): Outcome {
-  try {
-    return { value: decode() }
-  } catch (error) {
-    return { error: (error as Error).message }
-  }
-}
 
 /**
  * The compiled reader alone returns avsc's value or BAIL, never anything else; and decodeBody
  * (compiled reader, then avsc for what it hands back) returns avsc's value or throws avsc's error.
  */
 function assertAgrees(type: avsc.Type, bytes: Buffer): void {
-  const reference = outcome(() => decodeWithAvsc(type, bytes, 5, null))
+  const reference = outcomeOf(() => decodeWithAvsc(type, bytes, 5, null))
   const read = compileReader(type)
   assert.ok(read, `${type.name} compiles`)
-  const compiled = outcome(() => read(bytes, 5))
+  const compiled = outcomeOf(() => read(bytes, 5))
   if ('error' in compiled) assert.fail(`the compiled reader threw: ${compiled.error}`)
   if (compiled.value !== BAIL) assert.deepStrictEqual(compiled, reference)
   assert.deepStrictEqual(
-    outcome(() => decodeBody(type, bytes, 5, null)),
+    outcomeOf(() => decodeBody(type, bytes, 5, null)),
     reference,
   )
 }

@@ -5,17 +5,8 @@ import fc from 'fast-check'
 import { eventTypes, parseAvroSchema, schemaText, schemaType } from '#libs/catalog'
 import { BAIL_WRITE, compileWriter } from '../../../libs/serde/src/compiled-writer.ts'
 import { encodeFramed } from '../../../libs/serde/src/framed-codec.ts'
+import { outcomeOf } from '../../helpers/outcome.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'
-
-type Outcome = { readonly bytes: Buffer } | { readonly error: string }
-
-function outcome(encode: () => Buffer): Outcome {
-  try {
-    return { bytes: encode() }
-  } catch (error) {
-    return { error: (error as Error).message }
-  }
-}
 
 /**
  * The compiled writer alone writes avsc's bytes or returns BAIL_WRITE (never throws, never writes
@@ -23,13 +14,13 @@ function outcome(encode: () => Buffer): Outcome {
  * avsc's error.
  */
 function assertAgrees(type: avsc.Type, value: unknown): void {
-  const reference = outcome(() => type.toBuffer(value))
+  const reference = outcomeOf(() => type.toBuffer(value))
   const write = compileWriter(type)
   assert.ok(write)
   const buffer = Buffer.alloc(64 * 1024)
   const end = write(value, buffer, 0)
-  if (end !== BAIL_WRITE) assert.deepEqual({ bytes: buffer.subarray(0, end) }, reference)
-  const framed = outcome(() => encodeFramed(type, value, 7).subarray(5))
+  if (end !== BAIL_WRITE) assert.deepEqual({ value: buffer.subarray(0, end) }, reference)
+  const framed = outcomeOf(() => encodeFramed(type, value, 7).subarray(5))
   assert.deepEqual(framed, reference)
 }
 
