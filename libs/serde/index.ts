@@ -1,3 +1,4 @@
+export type { SchemaNode } from './src/codegen.ts'
 export type { ConfluentRegistryClientOptions } from './src/confluent-registry-client.ts'
 export { ConfluentRegistryClient } from './src/confluent-registry-client.ts'
 export { EventSerde } from './src/event-serde.ts'

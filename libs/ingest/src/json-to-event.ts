@@ -1,7 +1,6 @@
-import type avsc from 'avsc'
 import type { EventOf, EventType } from '#libs/catalog'
 import { schemaType } from '#libs/catalog'
-import { invalidFields } from '#libs/serde'
+import { invalidFields, type SchemaNode } from '#libs/serde'
 
 /** One field of a request body that does not fit the event's schema. */
 export interface FieldError {
@@ -14,14 +13,7 @@ export type Conversion<E extends EventType> =
   | { readonly ok: true; readonly event: EventOf<E> }
   | { readonly ok: false; readonly errors: readonly FieldError[] }
 
-type Node = avsc.Type & {
-  fields?: Array<{ name: string; type: avsc.Type; defaultValue(): unknown }>
-  symbols?: string[]
-  types?: avsc.Type[]
-  itemsType?: avsc.Type
-  valuesType?: avsc.Type
-  underlyingType?: avsc.Type
-}
+type Node = SchemaNode
 
 // ISO-8601 date-time with a time zone: a date alone, or a local time, would be read in the
 // gateway's own zone and silently shift the event.
