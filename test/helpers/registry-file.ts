@@ -36,6 +36,16 @@ export function recordSchema(name: string, fields: unknown[], namespace?: string
   return JSON.stringify({ type: 'record', name, ...(namespace ? { namespace } : {}), fields })
 }
 
+/** A subject name no other test uses. */
+export function subjectName(): string {
+  return uniqueName('subject')
+}
+
+/** The API tests' baseline schema: a `User` record with one string field, in its own namespace. */
+export function userSchemaV1(namespace = avroNamespace()): string {
+  return recordSchema('User', [{ name: 'name', type: 'string' }], namespace)
+}
+
 /** `register(subject, schema, extra?)` against a file's registry: asserts 200 and returns the id. */
 export function registerIn(registry: () => SchemaRegistry) {
   return async (subject: string, schema: string, extra: Record<string, unknown> = {}): Promise<number> => {

@@ -1,7 +1,6 @@
 // Proves the registry's config, mode, compatibility and reference endpoints answer as Confluent Schema Registry does, error codes included.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { uniqueName } from '../../helpers/kafka.ts'
 import { call } from '../../helpers/registry.ts'
 import {
   assertRegistryError as assertError,
@@ -9,15 +8,11 @@ import {
   recordSchema,
   registerIn,
   registryForFile,
+  subjectName,
+  userSchemaV1,
 } from '../../helpers/registry-file.ts'
 
 const registry = registryForFile()
-const subjectName = () => uniqueName('subject')
-
-function schemaV1(ns = avroNamespace()): string {
-  return recordSchema('User', [{ name: 'name', type: 'string' }], ns)
-}
-
 const register = registerIn(registry)
 
 test('config PUT echoes compatibility, GET answers compatibilityLevel, bad levels are 42203', async () => {
@@ -37,7 +32,7 @@ test('config PUT echoes compatibility, GET answers compatibilityLevel, bad level
 
 test('GET /config/{subject} is 40408 without a subject level unless defaultToGlobal=true', async () => {
   const subject = subjectName()
-  await register(subject, schemaV1())
+  await register(subject, userSchemaV1())
   assertError(await call(registry(), 'GET', `/config/${subject}`), 404, 40408)
   const effective = await call(registry(), 'GET', `/config/${subject}?defaultToGlobal=true`)
   assert.deepEqual(effective.body, { compatibilityLevel: 'BACKWARD' })
@@ -128,25 +123,25 @@ test('mode READWRITE by default; READONLY refuses writes with 42205; bad modes a
   })
   assert.deepEqual((await call(registry(), 'GET', `/mode/${subject}`)).body, { mode: 'READONLY' })
   assertError(
-    await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema: schemaV1() }),
+    await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema: userSchemaV1() }),
     422,
     42205,
   )
   assertError(await call(registry(), 'PUT', `/mode/${subject}`, { mode: 'SOMETIMES' }), 422, 42204)
   assert.deepEqual((await call(registry(), 'DELETE', `/mode/${subject}`)).body, { mode: 'READONLY' })
-  await register(subject, schemaV1())
+  await register(subject, userSchemaV1())
 })
 
 test('IMPORT mode accepts registrations only with an explicit id', async () => {
   const subject = subjectName()
   await call(registry(), 'PUT', `/mode/${subject}`, { mode: 'IMPORT' })
   assertError(
-    await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema: schemaV1() }),
+    await call(registry(), 'POST', `/subjects/${subject}/versions`, { schema: userSchemaV1() }),
     422,
     42205,
   )
   const imported = await call(registry(), 'POST', `/subjects/${subject}/versions`, {
-    schema: schemaV1(),
+    schema: userSchemaV1(),
     id: 500_000,
     version: 3,
   })

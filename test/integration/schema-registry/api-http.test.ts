@@ -9,15 +9,11 @@ import {
   recordSchema,
   registerIn,
   registryForFile,
+  subjectName,
+  userSchemaV1,
 } from '../../helpers/registry-file.ts'
 
 const registry = registryForFile()
-const subjectName = () => uniqueName('subject')
-
-function schemaV1(ns = avroNamespace()): string {
-  return recordSchema('User', [{ name: 'name', type: 'string' }], ns)
-}
-
 const register = registerIn(registry)
 
 test('GET / answers an empty object', async () => {
@@ -37,7 +33,7 @@ test('health and readiness answer 200 once the registry serves', async () => {
 
 test('unknown body fields and query parameters are ignored', async () => {
   const subject = subjectName()
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   const response = await call(
     registry(),
     'POST',
@@ -76,7 +72,7 @@ test('the newer endpoints answer 404 with a Confluent error body', async () => {
     40401,
   )
   const subject = subjectName()
-  await register(subject, schemaV1())
+  await register(subject, userSchemaV1())
   assertError(await call(registry(), 'GET', `/subjects/${subject}/metadata?key=owner&value=x`), 404, 40403)
   assertError(await call(registry(), 'GET', '/no/such/endpoint'), 404, 404)
 })
@@ -94,7 +90,7 @@ test('responses use the vendor content type, or application/json when only that 
 
 test('requests in every accepted content type are parsed as JSON', async () => {
   const subject = subjectName()
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   for (const type of [
     'application/vnd.schemaregistry.v1+json',
     'application/vnd.schemaregistry+json',
@@ -128,7 +124,7 @@ test('an unknown Accept is 406 and an unsupported Content-Type is 415, both with
 test('long subject names with reserved characters round-trip through URL encoding, trailing slashes are ignored', async () => {
   const subject = `${subjectName()} with/slash:and%${'x'.repeat(249)}-value`
   const encoded = encodeURIComponent(subject)
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   const id = await register(encoded, schema)
   assert.ok(((await call(registry(), 'GET', '/subjects/')).body as string[]).includes(subject))
   const latest = await call(registry(), 'GET', `/subjects/${encoded}/versions/latest`)

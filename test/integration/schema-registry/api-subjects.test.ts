@@ -1,7 +1,6 @@
 // Proves the registry's subject, version and schema endpoints answer as Confluent Schema Registry does: ids, versions, lookups, soft and hard deletes, with status codes and error bodies.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { uniqueName } from '../../helpers/kafka.ts'
 import { call } from '../../helpers/registry.ts'
 import {
   assertRegistryError as assertError,
@@ -9,27 +8,23 @@ import {
   recordSchema,
   registerIn,
   registryForFile,
+  subjectName,
+  userSchemaV1,
 } from '../../helpers/registry-file.ts'
 
 const registry = registryForFile()
-const subjectName = () => uniqueName('subject')
-
-function schemaV1(ns = avroNamespace()): string {
-  return recordSchema('User', [{ name: 'name', type: 'string' }], ns)
-}
-
 const register = registerIn(registry)
 
 test('re-registering the same schema returns the same id and adds no version', async () => {
   const subject = subjectName()
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   const id = await register(subject, schema)
   assert.equal(await register(subject, JSON.stringify(JSON.parse(schema), null, 2)), id)
   assert.deepEqual((await call(registry(), 'GET', `/subjects/${subject}/versions`)).body, [1])
 })
 
 test('one schema under three subjects shares one id and lists every subject version', async () => {
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   const subjects = [subjectName(), subjectName(), subjectName()].sort()
   const ids = []
   for (const subject of subjects) ids.push(await register(subject, schema))
@@ -44,17 +39,17 @@ test('one schema under three subjects shares one id and lists every subject vers
 
 test('a lookup returns subject, id, version and schema', async () => {
   const subject = subjectName()
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   const id = await register(subject, schema)
   const response = await call(registry(), 'POST', `/subjects/${subject}`, { schema })
   assert.equal(response.status, 200)
   assert.deepEqual(response.body, { subject, version: 1, id, schema })
-  assertError(await call(registry(), 'POST', `/subjects/${subject}`, { schema: schemaV1() }), 404, 40403)
+  assertError(await call(registry(), 'POST', `/subjects/${subject}`, { schema: userSchemaV1() }), 404, 40403)
   assertError(await call(registry(), 'POST', `/subjects/${subjectName()}`, { schema }), 404, 40401)
 })
 
 test('GET /schemas/ids answers the schema, 40403 for an unknown id and 404 for a non-numeric one', async () => {
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   const id = await register(subjectName(), schema)
   assert.deepEqual((await call(registry(), 'GET', `/schemas/ids/${id}`)).body, { schema })
   assert.deepEqual((await call(registry(), 'GET', `/schemas/ids/${id}?subject=any-other`)).body, { schema })
@@ -68,7 +63,7 @@ test('GET /schemas/ids answers the schema, 40403 for an unknown id and 404 for a
 
 test('version 0 and non-numeric versions are 42202, an absent version 40402, latest equals -1', async () => {
   const subject = subjectName()
-  await register(subject, schemaV1())
+  await register(subject, userSchemaV1())
   assertError(await call(registry(), 'GET', `/subjects/${subject}/versions/0`), 422, 42202)
   assertError(await call(registry(), 'GET', `/subjects/${subject}/versions/abc`), 422, 42202)
   assertError(await call(registry(), 'GET', `/subjects/${subject}/versions/2147483648`), 422, 42202)
@@ -82,7 +77,7 @@ test('version 0 and non-numeric versions are 42202, an absent version 40402, lat
 
 test('the raw schema endpoints answer the schema text and their 404s', async () => {
   const subject = subjectName()
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   await register(subject, schema)
   const raw = await call(registry(), 'GET', `/subjects/${subject}/versions/1/schema`)
   assert.equal(raw.status, 200)
@@ -94,7 +89,7 @@ test('the raw schema endpoints answer the schema text and their 404s', async () 
 test('a soft-deleted version stays readable by id but leaves the listings', async () => {
   const subject = subjectName()
   const ns = avroNamespace()
-  const id1 = await register(subject, schemaV1(ns))
+  const id1 = await register(subject, userSchemaV1(ns))
   await register(
     subject,
     recordSchema(
@@ -117,7 +112,7 @@ test('a soft-deleted version stays readable by id but leaves the listings', asyn
 
 test('after a subject soft delete the next version continues the numbering and keeps the id', async () => {
   const subject = subjectName()
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   const id = await register(subject, schema)
   assert.deepEqual((await call(registry(), 'DELETE', `/subjects/${subject}`)).body, [1])
   assert.ok(!((await call(registry(), 'GET', '/subjects')).body as string[]).includes(subject))
@@ -131,7 +126,7 @@ test('after a subject soft delete the next version continues the numbering and k
 test('a hard delete of a version needs a soft delete first, then the version is gone', async () => {
   const subject = subjectName()
   const ns = avroNamespace()
-  await register(subject, schemaV1(ns))
+  await register(subject, userSchemaV1(ns))
   await register(
     subject,
     recordSchema(
@@ -155,7 +150,7 @@ test('a hard delete of a version needs a soft delete first, then the version is 
 
 test('a hard delete of a subject needs a soft delete first, then the subject is gone', async () => {
   const subject = subjectName()
-  await register(subject, schemaV1())
+  await register(subject, userSchemaV1())
   assertError(await call(registry(), 'DELETE', `/subjects/${subject}?permanent=true`), 404, 40405)
   assert.deepEqual((await call(registry(), 'DELETE', `/subjects/${subject}`)).body, [1])
   assertError(await call(registry(), 'DELETE', `/subjects/${subject}`), 404, 40404)
@@ -166,7 +161,7 @@ test('a hard delete of a subject needs a soft delete first, then the subject is 
 
 test('the same schema gets the same id after delete and re-create', async () => {
   const subject = subjectName()
-  const schema = schemaV1()
+  const schema = userSchemaV1()
   const id = await register(subject, schema)
   await call(registry(), 'DELETE', `/subjects/${subject}`)
   await call(registry(), 'DELETE', `/subjects/${subject}?permanent=true`)
