@@ -3,7 +3,6 @@ export { log4j2Properties, newClusterId, serverProperties } from './src/broker-c
 export type { BrokerSecurity, ScramUser } from './src/broker-security.ts'
 export { addScramArgs, scramMechanism, scramUsers, securitySettings } from './src/broker-security.ts'
 export type { BrokerTls } from './src/broker-tls.ts'
-export { brokerTls } from './src/broker-tls.ts'
 export { cacheDir, kafkaPom, resolveKafkaClasspath } from './src/classpath.ts'
 export type { ContainerKafka } from './src/container-broker.ts'
 export { containerRuntimeAvailable, kafkaImage, startContainerKafka } from './src/container-broker.ts'

@@ -1,4 +1,5 @@
 export { KafkaEnv, kafkaConfigFromEnv } from './src/config/client-config.ts'
+export { transactionalRetry } from './src/config/transactional-retry.ts'
 export {
   changelogTopicName,
   deadLetterTopicName,

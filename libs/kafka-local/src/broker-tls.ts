@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { BrokerStartError } from '#libs/errors'
+import { jdkTool } from './java.ts'
 
 const run = promisify(execFile)
 
@@ -17,11 +18,6 @@ export interface BrokerTls {
   readonly storePassword: string
   /** The certificate in PEM, for clients (`KAFKA_TLS_CA_FILE`). */
   readonly caFile: string
-}
-
-/** `$JAVA_HOME/bin/keytool` when JAVA_HOME is set, else `keytool` from PATH: it ships with the JDK Kafka needs. */
-function keytool(env: NodeJS.ProcessEnv = process.env): string {
-  return env['JAVA_HOME'] ? join(env['JAVA_HOME'], 'bin', 'keytool') : 'keytool'
 }
 
 /**
@@ -66,7 +62,7 @@ export async function brokerTls(dir: string, host: string): Promise<BrokerTls> {
   ]
   for (const args of steps) {
     try {
-      await run(keytool(), args, { timeout: 60_000 })
+      await run(jdkTool('keytool'), args, { timeout: 60_000 })
     } catch (error) {
       const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message
       throw new BrokerStartError(`making the broker's TLS certificate with keytool failed: ${detail}`, {

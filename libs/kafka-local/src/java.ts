@@ -5,9 +5,14 @@ import { JavaNotFoundError, JavaTooOldError } from '#libs/errors'
 
 const run = promisify(execFile)
 
+/** A JDK tool (`java`, `keytool`): `$JAVA_HOME/bin/<name>` when JAVA_HOME is set, else from PATH. */
+export function jdkTool(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env['JAVA_HOME'] ? join(env['JAVA_HOME'], 'bin', name) : name
+}
+
 /** The java executable: `$JAVA_HOME/bin/java` when JAVA_HOME is set, else `java` from PATH. */
 export function javaExecutable(env: NodeJS.ProcessEnv = process.env): string {
-  return env['JAVA_HOME'] ? join(env['JAVA_HOME'], 'bin', 'java') : 'java'
+  return jdkTool('java', env)
 }
 
 /** Parses the major version out of `java -version` output ("17.0.15", "1.8.0_392", "21"). */

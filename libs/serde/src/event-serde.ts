@@ -140,11 +140,7 @@ export class EventSerde {
     context: ErrorContext = {},
   ): EventOf<E> | Promise<EventOf<E>> {
     const buffer = asBuffer(bytes)
-    // The common case inline; schemaIdOf throws the typed error for anything else.
-    const schemaId =
-      buffer.length >= PREFIX_LENGTH && buffer[0] === 0
-        ? (buffer[1]! << 24) | (buffer[2]! << 16) | (buffer[3]! << 8) | buffer[4]!
-        : schemaIdOf(buffer, eventType, context)
+    const schemaId = schemaIdOf(buffer, eventType, context)
     const plan = this[kPlans].get(schemaId)
     if (plan !== undefined && plan.eventType === eventType)
       return decodePlanned(plan, buffer, schemaId, context)

@@ -1,5 +1,5 @@
 import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs'
-import { transactionalIdFor } from '#libs/kafka'
+import { transactionalIdFor, transactionalRetry } from '#libs/kafka'
 
 export interface PartitionProducer {
   readonly producer: Producer
@@ -53,11 +53,7 @@ export class ProducerPool {
       maxInFlightRequests: 1,
       transactionTimeout: this.#transactionTimeout,
       createPartitioner: Partitioners.DefaultPartitioner,
-      // The next transaction's AddPartitionsToTxn meets CONCURRENT_TRANSACTIONS until the broker has
-      // written the previous one's markers, a few ms; kafkajs's default first retry after 300 ms
-      // held every batch after a commit that long (e2e-latency bench). Unlimited retries, as
-      // kafkajs's default for an idempotent producer.
-      retry: { initialRetryTime: 20, retries: Number.MAX_SAFE_INTEGER },
+      retry: transactionalRetry,
     })
     await producer.connect()
     const [offsets] = await this.#admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] })

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kafka, Message, Producer } from 'kafkajs'
 import { DlqJobStateError } from '#libs/errors'
+import { transactionalRetry } from '#libs/kafka'
 import type { EventSerde } from '#libs/serde'
 import { AuditEvent, auditMessage, auditRecord } from '../audit/audit.ts'
 import { selectRecord } from '../inspect/inspect.ts'
@@ -148,11 +149,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
       maxInFlightRequests: 1,
       idempotent: true,
       transactionTimeout: 60_000,
-      // The next transaction's AddPartitionsToTxn is refused (CONCURRENT_TRANSACTIONS) until the
-      // broker has written the previous one's markers, a few ms: kafkajs's default first retry after
-      // 300 ms cost more than the transaction itself. Unlimited retries, as kafkajs's default for an
-      // idempotent producer (each wait still grows to at most 30 s).
-      retry: { initialRetryTime: 20, retries: Number.MAX_SAFE_INTEGER },
+      retry: transactionalRetry,
     })
     // Connecting initialises the transactional id: a zombie replayer of this job is fenced and its
     // open transaction aborted before the job's committed progress is read below.
