@@ -3,9 +3,10 @@
  * `consumer-rss-worker.ts <runtime|raw> <topic> <registry url> <seconds>`. Consumes payments with
  * the real Avro decode for `seconds`, sampling its RSS every second, then prints one JSON line.
  */
+
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { createConsumerGroup } from '#libs/consumer'
 import { onEvent } from '#libs/events'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { benchKafka, benchName } from './lib/env.ts'
 
 const [mode, topic, registryUrl, seconds] = [

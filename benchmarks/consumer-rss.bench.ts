@@ -8,7 +8,7 @@
  *   npm run bench -- consumer-rss     BENCH_SECONDS (default 300), BENCH_RATE (default 1000 events/s)
  */
 import { spawn } from 'node:child_process'
-import type { EventTypeMap } from '#libs/catalog'
+import type { EventTypeMap } from '@event-backbone/catalog'
 import { createPublisher } from '#libs/publisher'
 import { benchKafka, benchName, createBenchTopic, deleteBenchTopics, smoke } from './lib/env.ts'
 import { benchPayment, catalogEncoderOn, startBenchRegistry, steadily } from './lib/events.ts'

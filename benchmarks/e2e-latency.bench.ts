@@ -9,7 +9,7 @@
  *   npm run bench -- e2e-latency     BENCH_RATE (default 500 events/s), BENCH_SECONDS (10) per round
  */
 import { randomUUID } from 'node:crypto'
-import { catalogEntry, type EventOf, type EventTypeMap } from '#libs/catalog'
+import { catalogEntry, type EventOf, type EventTypeMap } from '@event-backbone/catalog'
 import { type ConsumerGroup, createConsumerGroup, type Guarantee } from '#libs/consumer'
 import { catalogTopicSpecs, emitEvent, onEvent } from '#libs/events'
 import { ensureTopics } from '#libs/kafka'

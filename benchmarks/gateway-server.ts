@@ -6,6 +6,7 @@
  * closes (the bench ended or died) or on SIGTERM.
  */
 import { createInterface } from 'node:readline'
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { catalogEncoder, catalogTopicSpecs } from '#libs/events'
 import { buildIngestApp, GATEWAY_LINGER_MS, hashApiKey, parseApiKeys } from '#libs/ingest'
@@ -14,7 +15,6 @@ import { silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
 import { createMetricsRegistry } from '#libs/observability'
 import { createPublisher } from '#libs/publisher'
 import { startSchemaRegistry } from '#libs/schema-registry'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { benchBrokers, benchKafka, benchName } from './lib/env.ts'
 
 silenceKafkajsTimeoutWarning()

@@ -14,10 +14,10 @@
  */
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { type EventType, eventTypes } from '#libs/catalog'
+import { type EventType, eventTypes } from '@event-backbone/catalog'
+import { EventSerde, type SchemaRegistryClient } from '@event-backbone/serde'
 import type { RecordContext } from '#libs/consumer'
 import { onEvent } from '#libs/events'
-import { EventSerde, type SchemaRegistryClient } from '#libs/serde'
 import { sampleEvents } from '../test/helpers/sample-events.ts'
 import { smoke } from './lib/env.ts'
 import { emitResult } from './lib/report.ts'

@@ -1,7 +1,7 @@
 // Property-based bad requests (fast-check) against the ingest gateway and the dead-letter console's write endpoints: every answer a 4xx with a JSON body naming the problem, no 5xx, both alive, no catalog topic's end offset moved.
 import { randomUUID } from 'node:crypto'
+import { catalogEntries, eventTypes } from '@event-backbone/catalog'
 import fc from 'fast-check'
-import { catalogEntries, eventTypes } from '#libs/catalog'
 import { sampleEvents } from '../test/helpers/sample-events.ts'
 import { ChaosCluster } from './lib/cluster.ts'
 import { report, say, smoke } from './lib/scenario.ts'

@@ -1,10 +1,10 @@
 // Poison pills and hostile control headers mixed into a stream of valid uploads: every bad record lands in upload-processor's dead-letter topic, every valid one is processed, the consumer keeps running.
 import { randomBytes, randomUUID } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import type { IHeaders } from 'kafkajs'
 import { Header } from '#libs/consumer'
 import { deadLetterTopicName, retryTopicName } from '#libs/kafka'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { registryService } from '#libs/stack'
 import { sampleEvents } from '../test/helpers/sample-events.ts'
 import { ChaosCluster } from './lib/cluster.ts'

@@ -1,7 +1,7 @@
 // The schema registry stopped for a while: a warm gateway keeps publishing fast (its schema ids are known) or answers a 503 naming the problem, a cold one stays unready, nothing is half-published, and after the registry is back publishes succeed.
 import { randomUUID } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
-import { catalogEntry, type EventType } from '#libs/catalog'
+import { catalogEntry, type EventType } from '@event-backbone/catalog'
 import { registryService } from '#libs/stack'
 import { sampleEvents } from '../test/helpers/sample-events.ts'
 import { ChaosCluster } from './lib/cluster.ts'

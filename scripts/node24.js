@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { withSourceCondition } from './source-condition.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const node24 = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url))
@@ -20,6 +21,10 @@ if (!installed) {
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
 }
 
-const child = spawn(node24, process.argv.slice(2), { stdio: 'inherit' })
+// The workspace packages (libs/errors, libs/client, ...) resolve to their TypeScript sources under
+// the `event-backbone-source` export condition and to their built dist/ otherwise (as installed by
+// other repositories). Through NODE_OPTIONS every child process (test files, services) has it too.
+const env = { ...process.env, NODE_OPTIONS: withSourceCondition(process.env.NODE_OPTIONS) }
+const child = spawn(node24, process.argv.slice(2), { stdio: 'inherit', env })
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)))

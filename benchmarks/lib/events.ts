@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { EventOf, EventTypeMap } from '#libs/catalog'
+import type { EventOf, EventTypeMap } from '@event-backbone/catalog'
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { catalogEncoder } from '#libs/events'
 import type { EventEncoder } from '#libs/publisher'
 import { startSchemaRegistry } from '#libs/schema-registry'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { sampleEvents } from '../../test/helpers/sample-events.ts'
 import { benchBrokers, benchKafka, benchName, deleteBenchTopics } from './env.ts'
 

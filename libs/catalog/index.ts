@@ -21,4 +21,4 @@ export {
   isCatalogTopic,
   isEventType,
 } from './src/lookup.ts'
-export { schemaPath, schemaText, schemaType } from './src/schema-loader.ts'
+export { schemaText, schemaType } from './src/schema-loader.ts'

@@ -1,5 +1,5 @@
-import { UsageError } from '#libs/errors'
-import { silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+import { UsageError } from '@event-backbone/errors'
+import { silenceKafkajsTimeoutWarning } from '../kafka-local/index.ts'
 import { aclCommand, aclUsage } from './src/acl-command.ts'
 import { dlqCommand, dlqUsage } from './src/dlq-command.ts'
 import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'

@@ -1,5 +1,7 @@
 export { childTraceparent, emitEvent } from './src/emit.ts'
 export { catalogEncoder } from './src/encoder.ts'
+export type { BackboneConnection } from './src/from-env.ts'
+export { backboneFromEnv } from './src/from-env.ts'
 export { uuidFrom } from './src/ids.ts'
 export { onEvent } from './src/subscribe.ts'
 export { catalogTopicSpecs } from './src/topics.ts'

@@ -5,11 +5,11 @@
  *
  *   KAFKA_BROKERS=localhost:9092 DLQ_OPERATORS=alice:s3cret-token node services/dlq-console/main.ts
  */
+
+import { createLogger, kafkaConfigFromEnv } from '@event-backbone/client'
+import { UsageError } from '@event-backbone/errors'
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka } from 'kafkajs'
-import { UsageError } from '#libs/errors'
-import { kafkaConfigFromEnv } from '#libs/kafka'
-import { createLogger } from '#libs/observability'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { stopOnSignals } from '#libs/service'
 import { startDlqConsole } from './src/app.ts'
 import { authFromEnv } from './src/auth.ts'

@@ -8,13 +8,16 @@
  * docs/ingest-gateway.md lists every variable.
  */
 import { setTimeout as delay } from 'node:timers/promises'
+import {
+  catalogEncoder,
+  createLogger,
+  createMetricsRegistry,
+  createPublisher,
+  kafkaConfigFromEnv,
+} from '@event-backbone/client'
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka } from 'kafkajs'
-import { catalogEncoder } from '#libs/events'
 import { ingestConfigFromEnv, registerIngestRoutes } from '#libs/ingest'
-import { kafkaConfigFromEnv } from '#libs/kafka'
-import { createLogger, createMetricsRegistry } from '#libs/observability'
-import { createPublisher } from '#libs/publisher'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { startServiceHttp, stopOnSignals } from '#libs/service'
 
 const logger = createLogger('ingest-gateway')

@@ -1,4 +1,4 @@
-import { emitEvent, onEvent } from '#libs/events'
+import { emitEvent, onEvent } from '@event-backbone/client'
 import type { ServiceDeps } from '#libs/service'
 import { LoginMonitor } from './logic.ts'
 import { monitorConfig, monitorPolicy } from './policy.ts'

@@ -1,5 +1,5 @@
-import type { AlertSeverity, SecurityAlert, UserLogin } from '#libs/catalog'
-import { uuidFrom } from '#libs/events'
+import type { AlertSeverity, SecurityAlert, UserLogin } from '@event-backbone/catalog'
+import { uuidFrom } from '@event-backbone/client'
 
 export interface MonitorConfig {
   /** Failed attempts within one window that raise an alert. */

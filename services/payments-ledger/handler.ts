@@ -1,5 +1,4 @@
-import { nonRetriable } from '#libs/consumer'
-import { emitEvent, onEvent } from '#libs/events'
+import { emitEvent, nonRetriable, onEvent } from '@event-backbone/client'
 import { openServiceStore, type ServiceDeps } from '#libs/service'
 import { decide, invalidPayment, type PostedPayment } from './logic.ts'
 import { ledgerPolicy } from './policy.ts'

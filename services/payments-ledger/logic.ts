@@ -1,5 +1,5 @@
-import type { LedgerPosting, PaymentConfirmed } from '#libs/catalog'
-import { uuidFrom } from '#libs/events'
+import type { LedgerPosting, PaymentConfirmed } from '@event-backbone/catalog'
+import { uuidFrom } from '@event-backbone/client'
 
 /** What the dedupe store remembers per posted payment. */
 export interface PostedPayment {

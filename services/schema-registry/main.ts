@@ -4,9 +4,10 @@
  *
  *   KAFKA_BROKERS=localhost:9092 npm run registry
  */
+
+import { kafkaConfigFromEnv } from '@event-backbone/client'
+import { UsageError } from '@event-backbone/errors'
 import { pino } from 'pino'
-import { UsageError } from '#libs/errors'
-import { kafkaConfigFromEnv } from '#libs/kafka'
 import { startSchemaRegistry } from '#libs/schema-registry'
 import { stopWhenParentDies } from '#libs/service'
 

@@ -1,4 +1,4 @@
-import { emitEvent, onEvent } from '#libs/events'
+import { emitEvent, onEvent } from '@event-backbone/client'
 import { openServiceStore, type ServiceDeps } from '#libs/service'
 import { type StoreEntry, step } from './logic.ts'
 import { aggregatorPolicy, windowConfig } from './policy.ts'

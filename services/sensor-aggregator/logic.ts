@@ -1,5 +1,5 @@
-import type { SensorReading, SensorWindowAggregate } from '#libs/catalog'
-import { uuidFrom } from '#libs/events'
+import type { SensorReading, SensorWindowAggregate } from '@event-backbone/catalog'
+import { uuidFrom } from '@event-backbone/client'
 
 export interface WindowConfig {
   readonly windowMs: number

@@ -1,4 +1,4 @@
-import type { PolicyInput } from '#libs/consumer'
+import type { PolicyInput } from '@event-backbone/client'
 import { envDurationMs } from '#libs/service'
 import type { WindowConfig } from './logic.ts'
 

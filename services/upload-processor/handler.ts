@@ -1,4 +1,4 @@
-import { emitEvent, onEvent } from '#libs/events'
+import { emitEvent, onEvent } from '@event-backbone/client'
 import { envInt, type ServiceDeps } from '#libs/service'
 import { processUpload } from './logic.ts'
 import { uploadPolicy } from './policy.ts'

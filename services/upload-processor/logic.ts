@@ -1,6 +1,6 @@
-import type { FileUploadCompleted, UploadProcessed } from '#libs/catalog'
-import { UploadRejectedError, UploadTransientError } from '#libs/errors'
-import { uuidFrom } from '#libs/events'
+import type { FileUploadCompleted, UploadProcessed } from '@event-backbone/catalog'
+import { uuidFrom } from '@event-backbone/client'
+import { UploadRejectedError, UploadTransientError } from '@event-backbone/errors'
 
 export interface UploadConfig {
   readonly maxSizeBytes: number

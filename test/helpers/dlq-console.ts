@@ -1,8 +1,8 @@
 import type { TestContext } from 'node:test'
+import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
 import type { ReplayTopics } from '#libs/dlq'
 import { createLogger } from '#libs/observability'
-import type { EventSerde } from '#libs/serde'
 import { type DlqConsole, startDlqConsole } from '../../services/dlq-console/src/app.ts'
 import { authFromEnv } from '../../services/dlq-console/src/auth.ts'
 

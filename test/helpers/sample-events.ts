@@ -1,4 +1,4 @@
-import type { EventOf, EventType } from '#libs/catalog'
+import type { EventOf, EventType } from '@event-backbone/catalog'
 
 /** One realistic, valid event of every catalog type, for unit tests and benchmarks. */
 export const sampleEvents: { readonly [E in EventType]: EventOf<E> } = {

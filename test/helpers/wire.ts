@@ -1,5 +1,10 @@
+import {
+  AvroDecodeError,
+  BadMagicByteError,
+  TruncatedRecordError,
+  UnknownSchemaIdError,
+} from '@event-backbone/errors'
 import avro from 'avsc'
-import { AvroDecodeError, BadMagicByteError, TruncatedRecordError, UnknownSchemaIdError } from '#libs/errors'
 
 /**
  * A stand-in for libs/serde in the consumer runtime's tests: the Confluent wire format (magic byte

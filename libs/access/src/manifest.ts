@@ -1,4 +1,4 @@
-import type { EventType } from '#libs/catalog'
+import type { EventType } from '@event-backbone/catalog'
 
 /**
  * Who may do what on Kafka, in one place. Principal names are SCRAM user names and equal the

@@ -1,5 +1,5 @@
-import { catalogEntry, isEventType } from '#libs/catalog'
-import { AccessManifestError } from '#libs/errors'
+import { catalogEntry, isEventType } from '@event-backbone/catalog'
+import { AccessManifestError } from '@event-backbone/errors'
 import { changelogTopicName, deadLetterTopicName, retryTopicName } from '#libs/kafka'
 import {
   type AclBinding,

@@ -1,4 +1,4 @@
-import { UnknownEventTypeError, UnknownTopicError } from '#libs/errors'
+import { UnknownEventTypeError, UnknownTopicError } from '@event-backbone/errors'
 import { type CatalogEntry, catalog } from './catalog.ts'
 import type { Catalog, EventOf, EventType, EventTypeOfTopic, Topic } from './event-types.ts'
 

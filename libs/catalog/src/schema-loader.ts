@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs'
+import { SchemaFileError } from '@event-backbone/errors'
 import type avsc from 'avsc'
-import { SchemaFileError } from '#libs/errors'
+import { schemaTexts } from '../generated/schemas.ts'
 import type { EventType } from './event-types.ts'
 import { parseAvroSchema } from './logical-types.ts'
 import { catalogEntry } from './lookup.ts'
-
-const repositoryRoot = new URL('../../../', import.meta.url)
 
 interface LoadedSchema {
   readonly text: string
@@ -21,9 +19,10 @@ function load(eventType: EventType): LoadedSchema {
   const file = catalogEntry(eventType).schemaFile
   let schema: LoadedSchema
   try {
-    const json: unknown = JSON.parse(readFileSync(new URL(file, repositoryRoot), 'utf8'))
-    // Compact JSON with docs kept: the form registered, so the registry stores the documentation.
-    schema = { text: JSON.stringify(json), type: parseAvroSchema(json as object) }
+    // The texts are generated from the .avsc files (npm run generate), so the built package
+    // carries them without reading files; a stale copy fails the generated-files check.
+    const text: string = schemaTexts[eventType]
+    schema = { text, type: parseAvroSchema(JSON.parse(text) as object) }
   } catch (error) {
     throw new SchemaFileError(
       `cannot load the schema of ${eventType} from ${file}: ${(error as Error).message}`,
@@ -45,9 +44,4 @@ export function schemaType(eventType: EventType): avsc.Type {
 /** The schema as compact JSON text, as it is registered with the schema registry. */
 export function schemaText(eventType: EventType): string {
   return load(eventType).text
-}
-
-/** Absolute path of a catalog schema file. */
-export function schemaPath(eventType: EventType): string {
-  return new URL(catalogEntry(eventType).schemaFile, repositoryRoot).pathname
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { KafkaAuthenticationError, UsageError } from '@event-backbone/errors'
 import { Kafka } from 'kafkajs'
 import {
   type AclBinding,
@@ -10,9 +11,8 @@ import {
   diffAcls,
   managedPrincipals,
   planAcls,
-} from '#libs/access'
-import { KafkaAuthenticationError, UsageError } from '#libs/errors'
-import { kafkaConfigFromEnv } from '#libs/kafka'
+} from '../../access/index.ts'
+import { kafkaConfigFromEnv } from '../../kafka/index.ts'
 import { aclUsersCommand, aclUsersUsage } from './acl-users.ts'
 import { resolveBrokers } from './brokers.ts'
 import { emit } from './output.ts'

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import { UsageError } from '#libs/errors'
-import { KafkaEnv } from '#libs/kafka'
-import { setScramPassword } from '#libs/kafka-local'
+import { UsageError } from '@event-backbone/errors'
+import { KafkaEnv } from '../../kafka/index.ts'
+import { setScramPassword } from '../../kafka-local/index.ts'
 import { resolveBrokers } from './brokers.ts'
 import { emit } from './output.ts'
 

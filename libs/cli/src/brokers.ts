@@ -1,5 +1,5 @@
-import { UsageError } from '#libs/errors'
-import { parseBrokerList } from '#libs/kafka-local'
+import { UsageError } from '@event-backbone/errors'
+import { parseBrokerList } from '../../kafka-local/index.ts'
 import { processAlive, readState } from './kafka-state.ts'
 
 /**

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { UsageError } from '@event-backbone/errors'
 import {
   cancelJob,
   dryRun,
@@ -9,8 +10,7 @@ import {
   readAudit,
   readJobs,
   startReplay,
-} from '#libs/dlq'
-import { UsageError } from '#libs/errors'
+} from '../../dlq/index.ts'
 import { connectionOptions, type DlqContext, dlqContext } from './dlq/context.ts'
 import { progressBar } from './dlq/progress-bar.ts'
 import { selectionFromFlags, selectionOptions, selectionUsage } from './dlq/selection-flags.ts'

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { BrokerNotRunningError, UsageError } from '#libs/errors'
-import { startLocalKafka, stopProcessGroup, waitForBroker } from '#libs/kafka-local'
+import { BrokerNotRunningError, UsageError } from '@event-backbone/errors'
+import { startLocalKafka, stopProcessGroup, waitForBroker } from '../../kafka-local/index.ts'
 import { clearState, processAlive, readState, writeState } from './kafka-state.ts'
 import { emit, untilSignal } from './output.ts'
 

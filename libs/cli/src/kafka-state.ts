@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { cacheDir } from '#libs/kafka-local'
+import { cacheDir } from '../../kafka-local/index.ts'
 
 /** What `backbone kafka start` leaves behind so that `status` and `stop` find the broker again. */
 export interface LocalKafkaState {

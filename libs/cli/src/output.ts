@@ -1,4 +1,4 @@
-import { BackboneError, UsageError } from '#libs/errors'
+import { BackboneError, UsageError } from '@event-backbone/errors'
 
 /** Writes a machine-readable result as one JSON line, or a human line. */
 export function emit(json: boolean, value: unknown, human: string): void {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { UsageError } from '#libs/errors'
-import { startSchemaRegistry } from '#libs/schema-registry'
+import { UsageError } from '@event-backbone/errors'
+import { startSchemaRegistry } from '../../schema-registry/index.ts'
 import { resolveBrokers } from './brokers.ts'
 import { emit, untilSignal } from './output.ts'
 

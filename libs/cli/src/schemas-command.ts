@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import { catalogEntry, eventTypes, schemaText } from '#libs/catalog'
-import { RegistryUnavailableError, UsageError } from '#libs/errors'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
+import { catalogEntry, eventTypes, schemaText } from '@event-backbone/catalog'
+import { RegistryUnavailableError, UsageError } from '@event-backbone/errors'
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { resolveRegistryUrl } from './brokers.ts'
 import { emit } from './output.ts'
 

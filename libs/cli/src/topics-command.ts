@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util'
+import { UsageError } from '@event-backbone/errors'
 import { Kafka, logLevel } from 'kafkajs'
-import { UsageError } from '#libs/errors'
-import { catalogTopicSpecs } from '#libs/events'
-import { ensureTopics } from '#libs/kafka'
+import { catalogTopicSpecs } from '../../events/index.ts'
+import { ensureTopics } from '../../kafka/index.ts'
 import { resolveBrokers } from './brokers.ts'
 import { emit } from './output.ts'
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { formatSummary, runDemo, startStack } from '#libs/stack'
+import { formatSummary, runDemo, startStack } from '../../stack/index.ts'
 import { emit, untilSignal } from './output.ts'
 
 const root = new URL('../../../', import.meta.url).pathname

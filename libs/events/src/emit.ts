@@ -1,4 +1,5 @@
-import { catalogEntry, type EventOf, type EventType, eventKey } from '#libs/catalog'
+import { catalogEntry, type EventOf, type EventType, eventKey } from '@event-backbone/catalog'
+import type { EventSerde } from '@event-backbone/serde'
 import type { HandlerContext } from '#libs/consumer'
 import {
   EVENT_TYPE_HEADER,
@@ -7,7 +8,6 @@ import {
   parseTraceparent,
   TRACEPARENT_HEADER,
 } from '#libs/publisher'
-import type { EventSerde } from '#libs/serde'
 
 function headerText(value: unknown): string | undefined {
   if (typeof value === 'string') return value

@@ -1,6 +1,6 @@
-import { catalogEntry, type EventTypeMap, eventKey } from '#libs/catalog'
+import { catalogEntry, type EventTypeMap, eventKey } from '@event-backbone/catalog'
+import type { EventSerde } from '@event-backbone/serde'
 import type { EncodedEvent, EventEncoder } from '#libs/publisher'
-import type { EventSerde } from '#libs/serde'
 
 /**
  * The publisher's encoder backed by the catalog: topic by event type, key from the catalog's key

@@ -1,6 +1,6 @@
-import { catalogEntry, type EventOf, type EventType } from '#libs/catalog'
+import { catalogEntry, type EventOf, type EventType } from '@event-backbone/catalog'
+import type { EventSerde } from '@event-backbone/serde'
 import type { Handler, PolicyInput, Subscription } from '#libs/consumer'
-import type { EventSerde } from '#libs/serde'
 
 /**
  * A typed subscription by event type: the topic comes from the catalog and the handler receives

@@ -1,4 +1,4 @@
-import { catalogEntries } from '#libs/catalog'
+import { catalogEntries } from '@event-backbone/catalog'
 import type { TopicSpec } from '#libs/kafka'
 
 /**

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { IngestConfigError } from '#libs/errors'
+import { IngestConfigError } from '@event-backbone/errors'
 import { parseRate, type Rate } from '#libs/service'
 
 /** A configured API key: a name for logs and metrics, the SHA-256 of the secret, its event types. */

@@ -1,5 +1,5 @@
-import { eventTypes as catalogEventTypes, type EventType, isEventType } from '#libs/catalog'
-import { IngestConfigError } from '#libs/errors'
+import { eventTypes as catalogEventTypes, type EventType, isEventType } from '@event-backbone/catalog'
+import { IngestConfigError } from '@event-backbone/errors'
 import { parseRate, type Rate } from '#libs/service'
 import { type ApiKey, parseApiKeys } from './api-keys.ts'
 import { INGEST_DEFAULTS } from './routes.ts'

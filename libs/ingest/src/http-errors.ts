@@ -1,4 +1,4 @@
-import { BackboneError } from '#libs/errors'
+import { BackboneError } from '@event-backbone/errors'
 import type { FieldError } from './json-to-event.ts'
 
 /**

@@ -1,6 +1,6 @@
-import type { EventOf, EventType } from '#libs/catalog'
-import { schemaType } from '#libs/catalog'
-import { invalidFields, type SchemaNode } from '#libs/serde'
+import type { EventOf, EventType } from '@event-backbone/catalog'
+import { schemaType } from '@event-backbone/catalog'
+import { invalidFields, type SchemaNode } from '@event-backbone/serde'
 
 /** One field of a request body that does not fit the event's schema. */
 export interface FieldError {

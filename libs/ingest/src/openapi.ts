@@ -1,5 +1,5 @@
+import { catalogEntry, type EventType, schemaType } from '@event-backbone/catalog'
 import type avsc from 'avsc'
-import { catalogEntry, type EventType, schemaType } from '#libs/catalog'
 
 type JsonSchema = Record<string, unknown>
 

@@ -1,4 +1,4 @@
-import { ScramUserError } from '#libs/errors'
+import { ScramUserError } from '@event-backbone/errors'
 import type { BrokerTls } from './broker-tls.ts'
 
 export interface ScramUser {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { BrokerStartError } from '#libs/errors'
+import { BrokerStartError } from '@event-backbone/errors'
 import { jdkTool } from './java.ts'
 
 const run = promisify(execFile)

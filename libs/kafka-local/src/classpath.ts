@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ClasspathResolutionError, MavenNotFoundError } from '#libs/errors'
+import { ClasspathResolutionError, MavenNotFoundError } from '@event-backbone/errors'
 
 /** The POM that pins Apache Kafka and the jars the broker needs at run time. */
 export const kafkaPom = fileURLToPath(new URL('../maven/pom.xml', import.meta.url))

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { JavaNotFoundError, JavaTooOldError } from '#libs/errors'
+import { JavaNotFoundError, JavaTooOldError } from '@event-backbone/errors'
 
 const run = promisify(execFile)
 

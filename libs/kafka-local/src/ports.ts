@@ -1,5 +1,5 @@
 import { createServer } from 'node:net'
-import { PortInUseError } from '#libs/errors'
+import { PortInUseError } from '@event-backbone/errors'
 
 function listenOnce(port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { ConnectionOptions } from 'node:tls'
+import { BrokerUnreachableError } from '@event-backbone/errors'
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs'
-import { BrokerUnreachableError } from '#libs/errors'
 
 export interface WaitReadyOptions {
   readonly timeoutMs: number

@@ -1,4 +1,4 @@
-import { type ErrorContext, PublishFailedError, PublishRejectedError } from '#libs/errors'
+import { type ErrorContext, PublishFailedError, PublishRejectedError } from '@event-backbone/errors'
 
 interface KafkaJsLikeError {
   readonly name?: string

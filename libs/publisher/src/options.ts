@@ -1,4 +1,4 @@
-import { PublisherConfigError } from '#libs/errors'
+import { PublisherConfigError } from '@event-backbone/errors'
 import type { PublisherOptions } from './types.ts'
 
 export const PUBLISHER_DEFAULTS = {

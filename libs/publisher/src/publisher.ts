@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks'
-import { type Admin, Kafka, logLevel as KafkaLogLevel, type Message } from 'kafkajs'
 import {
   BackboneError,
   BufferFullError,
@@ -8,7 +7,8 @@ import {
   PublishFailedError,
   RecordTooLargeError,
   TopicNotFoundError,
-} from '#libs/errors'
+} from '@event-backbone/errors'
+import { type Admin, Kafka, logLevel as KafkaLogLevel, type Message } from 'kafkajs'
 import { RecordAccumulator } from './accumulator.ts'
 import { OrderedAdmission, type Ticket } from './admission.ts'
 import { batchError } from './kafka-errors.ts'

@@ -1,4 +1,4 @@
-import { InvalidTraceparentError } from '#libs/errors'
+import { InvalidTraceparentError } from '@event-backbone/errors'
 import {
   formatTraceparent,
   generateTraceparent,

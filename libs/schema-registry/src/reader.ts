@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { RegistryStoreTimeoutError, RegistryStoreUnavailableError } from '@event-backbone/errors'
 import type { Admin, Consumer, Kafka } from 'kafkajs'
-import { RegistryStoreTimeoutError, RegistryStoreUnavailableError } from '#libs/errors'
 import { decodeRecord } from './records.ts'
 import type { RegistryState } from './state.ts'
 

@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { type Admin, type ConfigResourceTypes, Kafka, type KafkaConfig, logLevel } from 'kafkajs'
 import {
   BackboneError,
   RegistryStoreTimeoutError,
   RegistryStoreTopicError,
   RegistryStoreUnavailableError,
   RegistryWriterFencedError,
-} from '#libs/errors'
+} from '@event-backbone/errors'
+import { type Admin, type ConfigResourceTypes, Kafka, type KafkaConfig, logLevel } from 'kafkajs'
 import type { Outcome } from './commands.ts'
 import { RegistryHttpError } from './errors.ts'
 import { StoreReader } from './reader.ts'

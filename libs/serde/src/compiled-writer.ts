@@ -1,5 +1,5 @@
+import { logicalTypes } from '@event-backbone/catalog'
 import type avsc from 'avsc'
-import { logicalTypes } from '#libs/catalog'
 import { CodeGenerator, SAFE_LONG, type SchemaNode, Unsupported } from './codegen.ts'
 
 /*

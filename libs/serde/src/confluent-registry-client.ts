@@ -1,5 +1,5 @@
+import { RegistryUnavailableError } from '@event-backbone/errors'
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
-import { RegistryUnavailableError } from '#libs/errors'
 import type { SchemaRegistryClient } from './registry-client.ts'
 import { toRegistryError } from './registry-error-mapping.ts'
 

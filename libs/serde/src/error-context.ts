@@ -1,4 +1,4 @@
-import { BackboneError, type BackboneErrorClass, type ErrorContext } from '#libs/errors'
+import { BackboneError, type BackboneErrorClass, type ErrorContext } from '@event-backbone/errors'
 
 /**
  * The same error with more context (event type, topic, partition, offset): a registry client does

@@ -1,4 +1,3 @@
-import type avsc from 'avsc'
 import {
   catalogEntry,
   type EventOf,
@@ -6,14 +5,15 @@ import {
   parseAvroSchema,
   schemaText,
   schemaType,
-} from '#libs/catalog'
+} from '@event-backbone/catalog'
 import {
   AvroDecodeError,
   AvroEncodeError,
   type BackboneError,
   type ErrorContext,
   IncompatibleReaderError,
-} from '#libs/errors'
+} from '@event-backbone/errors'
+import type avsc from 'avsc'
 import { AsyncMemo } from './async-memo.ts'
 import { BAIL, type CompiledReader, compiledReader } from './compiled-reader.ts'
 import { withContext } from './error-context.ts'

@@ -5,7 +5,7 @@ import {
   RegistryRequestRejectedError,
   RegistryUnavailableError,
   UnknownSchemaIdError,
-} from '#libs/errors'
+} from '@event-backbone/errors'
 
 /*
  * @kafkajs/confluent-schema-registry (through mappersmith) rejects with a `ResponseError` that

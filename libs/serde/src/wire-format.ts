@@ -1,4 +1,4 @@
-import { BadMagicByteError, type ErrorContext, TruncatedRecordError } from '#libs/errors'
+import { BadMagicByteError, type ErrorContext, TruncatedRecordError } from '@event-backbone/errors'
 
 /*
  * Confluent wire format: byte 0 is the magic byte 0x00, bytes 1-4 the schema id as a big-endian

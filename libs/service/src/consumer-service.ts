@@ -1,3 +1,4 @@
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka } from 'kafkajs'
 import {
   type AnySubscription,
@@ -7,7 +8,6 @@ import {
 } from '#libs/consumer'
 import { kafkaConfigFromEnv } from '#libs/kafka'
 import { createLogger, createMetricsRegistry, instrumentConsumers, type Logger } from '#libs/observability'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { envInt, envString, ServiceEnv } from './env.ts'
 import { type StopHook, stopOnSignals } from './lifecycle.ts'
 import { type ServiceHttp, startServiceHttp } from './ops-server.ts'

@@ -1,4 +1,4 @@
-import { ServiceConfigError } from '#libs/errors'
+import { ServiceConfigError } from '@event-backbone/errors'
 
 /** The environment every service reads; docs/services.md has the table. */
 export const ServiceEnv = {

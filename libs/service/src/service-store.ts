@@ -1,4 +1,4 @@
-import { catalogEntry, type EventType } from '#libs/catalog'
+import { catalogEntry, type EventType } from '@event-backbone/catalog'
 import { changelogTopicName, ensureTopics, partitionCounts } from '#libs/kafka'
 import { changelogTopicSpec, jsonCodec, PartitionStore } from '#libs/state'
 import type { ServiceDeps } from './consumer-service.ts'

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import { ServiceStartError } from '#libs/errors'
+import { ServiceStartError } from '@event-backbone/errors'
 
 export interface ServiceProcess {
   readonly name: string

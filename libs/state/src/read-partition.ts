@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { StateRestoreError } from '@event-backbone/errors'
 import { type Kafka, Partitioners, type Producer } from 'kafkajs'
-import { StateRestoreError } from '#libs/errors'
 
 /** Key of the fence records `readPartition` writes; never a state key (readers skip it). */
 export const FENCE_KEY = '\u0000fence'

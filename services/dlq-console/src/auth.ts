@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { UsageError } from '@event-backbone/errors'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { UsageError } from '#libs/errors'
 import { parseRate, RateLimiter } from '#libs/service'
 
 export const Access = { read: 'read', operate: 'operate' } as const

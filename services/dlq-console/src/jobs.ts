@@ -1,3 +1,5 @@
+import { DlqJobStateError } from '@event-backbone/errors'
+import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
 import {
   cancelJob,
@@ -9,9 +11,7 @@ import {
   readJobs,
   startReplay,
 } from '#libs/dlq'
-import { DlqJobStateError } from '#libs/errors'
 import type { Logger } from '#libs/observability'
-import type { EventSerde } from '#libs/serde'
 
 export interface JobView extends ReplayJobState {
   readonly fraction: number

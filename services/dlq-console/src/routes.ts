@@ -1,3 +1,5 @@
+import { BackboneError } from '@event-backbone/errors'
+import type { EventSerde } from '@event-backbone/serde'
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Kafka } from 'kafkajs'
 import {
@@ -9,8 +11,6 @@ import {
   readAudit,
   validateSelection,
 } from '#libs/dlq'
-import { BackboneError } from '#libs/errors'
-import type { EventSerde } from '#libs/serde'
 import { Access, type Auth } from './auth.ts'
 import type { JobManager } from './jobs.ts'
 

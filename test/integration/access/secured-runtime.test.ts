@@ -1,10 +1,10 @@
 // The backbone's own clients (registry, publisher, exactly-once consumer runtime) work on a SCRAM-secured broker with nothing but their planned ACLs and SCRAM settings from the environment.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { TopicNotFoundError } from '@event-backbone/errors'
 import type { Admin } from 'kafkajs'
 import { accessManifest, applyAcls, managedPrincipals, planAcls } from '#libs/access'
 import { nonRetriable, subscription } from '#libs/consumer'
-import { TopicNotFoundError } from '#libs/errors'
 import { waitForTopics } from '#libs/kafka'
 import { createPublisher, type EncodedEvent } from '#libs/publisher'
 import { startSchemaRegistry } from '#libs/schema-registry'

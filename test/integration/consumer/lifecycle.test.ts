@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
+import { MissingTopicError } from '@event-backbone/errors'
 import { createConsumerGroup, subscription } from '#libs/consumer'
-import { MissingTopicError } from '#libs/errors'
 import { fastTuning, produce } from '../../helpers/consumer.ts'
 import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 

@@ -1,8 +1,8 @@
 // Proves the in-process retry rules: transient handler and decoder errors are retried in place, programming errors are not.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { RegistryUnavailableError } from '@event-backbone/errors'
 import { onChannel, subscription } from '#libs/consumer'
-import { RegistryUnavailableError } from '#libs/errors'
 import { produce, startGroup } from '../../helpers/consumer.ts'
 import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 import { encodeWire, type OrderPlaced, orderDecoder } from '../../helpers/wire.ts'

@@ -1,9 +1,9 @@
 // Proves the runtime works with the real serde and registry: typed events reach the handler, unknown schema ids and bad magic bytes are dead-lettered at once.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { EventOf } from '#libs/catalog'
+import type { EventOf } from '@event-backbone/catalog'
+import { ConfluentRegistryClient, EventSerde, frame } from '@event-backbone/serde'
 import { type Decoder, Header, subscription } from '#libs/consumer'
-import { ConfluentRegistryClient, EventSerde, frame } from '#libs/serde'
 import { collect, header, produce, startGroup } from '../../helpers/consumer.ts'
 import { createTestTopics, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 import { testRegistry } from '../../helpers/registry.ts'

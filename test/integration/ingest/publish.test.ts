@@ -1,12 +1,12 @@
 // Proves that a 202 from the gateway names where Kafka stored the event: the record at that topic, partition and offset decodes to the event that was posted, with its key and trace.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { catalogEncoder, catalogTopicSpecs } from '#libs/events'
 import { buildIngestApp } from '#libs/ingest'
 import { ensureTopics } from '#libs/kafka'
 import { createMetricsRegistry } from '#libs/observability'
 import { createPublisher } from '#libs/publisher'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
 import { keys, readAt, sensorJson, testApiKeys } from '../../helpers/ingest.ts'
 import { testAdmin, testKafka } from '../../helpers/kafka.ts'
 import { sharedRegistryUrl } from '../../helpers/registry.ts'

@@ -1,7 +1,7 @@
 // Proves that topic provisioning creates missing topics with their configs, leaves existing ones and refuses too few partitions.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { TopicPartitionMismatchError } from '#libs/errors'
+import { TopicPartitionMismatchError } from '@event-backbone/errors'
 import { ensureTopics } from '#libs/kafka'
 import { createTestTopics, testAdmin, uniqueName } from '../../helpers/kafka.ts'
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { type BackboneError, BufferFullError } from '#libs/errors'
+import { type BackboneError, BufferFullError } from '@event-backbone/errors'
 import { EVENT_TYPE_HEADER, type PublishResult, parseTraceparent, TRACEPARENT_HEADER } from '#libs/publisher'
 import { uniqueName } from '../../helpers/kafka.ts'
 import { at, createTopics, jsonEncoder, readBack, testPublisher } from './helpers.ts'

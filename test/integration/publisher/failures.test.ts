@@ -10,7 +10,7 @@ import {
   PublishRejectedError,
   RecordTooLargeError,
   TopicNotFoundError,
-} from '#libs/errors'
+} from '@event-backbone/errors'
 import { TRACEPARENT_HEADER } from '#libs/publisher'
 import { testAdmin, testKafka, uniqueName } from '../../helpers/kafka.ts'
 import { at, createTopics, jsonEncoder, readBack, testPublisher } from './helpers.ts'

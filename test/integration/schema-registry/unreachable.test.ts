@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { test } from 'node:test'
-import { RegistryStoreTopicError, RegistryStoreUnavailableError } from '#libs/errors'
+import { RegistryStoreTopicError, RegistryStoreUnavailableError } from '@event-backbone/errors'
 import { startSchemaRegistry } from '#libs/schema-registry'
 import { testAdmin, testBrokers, uniqueName } from '../../helpers/kafka.ts'
 import { call } from '../../helpers/registry.ts'

@@ -7,11 +7,11 @@ import {
   SchemaRegistryClient,
   SerdeType,
 } from '@confluentinc/schemaregistry'
+import { catalogEntry, eventTypes, schemaText } from '@event-backbone/catalog'
+import { RegistryUnavailableError, UnknownSchemaIdError } from '@event-backbone/errors'
+import { ConfluentRegistryClient, EventSerde, frame } from '@event-backbone/serde'
 import { SchemaRegistry as KafkajsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
-import { catalogEntry, eventTypes, schemaText } from '#libs/catalog'
-import { RegistryUnavailableError, UnknownSchemaIdError } from '#libs/errors'
 import { freePort } from '#libs/kafka-local'
-import { ConfluentRegistryClient, EventSerde, frame } from '#libs/serde'
 import { testRegistry } from '../../helpers/registry.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import type { UserLogin } from '#libs/catalog'
+import type { UserLogin } from '@event-backbone/catalog'
 import { loginSubscriptions } from '../../../services/login-monitor/handler.ts'
 import { uniqueName } from '../../helpers/kafka.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'

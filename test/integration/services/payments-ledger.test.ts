@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import type { PaymentConfirmed } from '#libs/catalog'
+import type { PaymentConfirmed } from '@event-backbone/catalog'
 import { ledgerSubscriptions } from '../../../services/payments-ledger/handler.ts'
 import { isBalanced } from '../../../services/payments-ledger/logic.ts'
 import { uniqueName } from '../../helpers/kafka.ts'

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import type { SensorReading } from '#libs/catalog'
+import type { SensorReading } from '@event-backbone/catalog'
 import { sensorSubscriptions } from '../../../services/sensor-aggregator/handler.ts'
 import { uniqueName } from '../../helpers/kafka.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'

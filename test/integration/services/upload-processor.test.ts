@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { test } from 'node:test'
-import type { FileUploadCompleted } from '#libs/catalog'
+import type { FileUploadCompleted } from '@event-backbone/catalog'
 import { uploadSubscriptions } from '../../../services/upload-processor/handler.ts'
 import { collect, header } from '../../helpers/consumer.ts'
 import { uniqueName, waitFor } from '../../helpers/kafka.ts'

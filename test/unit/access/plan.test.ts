@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { AccessManifestError } from '@event-backbone/errors'
 import {
   type AccessManifest,
   accessManifest,
@@ -8,7 +9,6 @@ import {
   managedPrincipals,
   planAcls,
 } from '#libs/access'
-import { AccessManifestError } from '#libs/errors'
 import { registryService, stackServices } from '#libs/stack'
 
 const plan = planAcls(accessManifest)

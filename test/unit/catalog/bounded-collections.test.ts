@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseAvroSchema } from '#libs/catalog'
+import { parseAvroSchema } from '@event-backbone/catalog'
 
 /** Avro's zig-zag varint encoding of a long. */
 function varint(value: number): number[] {

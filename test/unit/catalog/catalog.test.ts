@@ -9,11 +9,10 @@ import {
   eventTypeForTopic,
   eventTypes,
   isEventType,
-  schemaPath,
   schemaText,
   schemaType,
-} from '#libs/catalog'
-import { UnknownEventTypeError, UnknownTopicError } from '#libs/errors'
+} from '@event-backbone/catalog'
+import { UnknownEventTypeError, UnknownTopicError } from '@event-backbone/errors'
 import { sampleEvents } from '../../helpers/sample-events.ts'
 
 interface FieldJson {
@@ -24,7 +23,7 @@ interface FieldJson {
 }
 
 function fieldsOf(eventType: EventType): FieldJson[] {
-  return (JSON.parse(readFileSync(schemaPath(eventType), 'utf8')) as { fields: FieldJson[] }).fields
+  return (JSON.parse(schemaText(eventType)) as { fields: FieldJson[] }).fields
 }
 
 test('the catalog holds the four input and four output event types', () => {
@@ -143,6 +142,9 @@ test('the record key of an event is the value of its key field', () => {
 
 test('the registered schema text is the schema file as compact JSON, docs included', () => {
   const text = schemaText('UserLogin')
-  assert.deepEqual(JSON.parse(text), JSON.parse(readFileSync(schemaPath('UserLogin'), 'utf8')))
+  assert.deepEqual(
+    JSON.parse(text),
+    JSON.parse(readFileSync(new URL('../../../schemas/user-login.avsc', import.meta.url), 'utf8')),
+  )
   assert.ok(!text.includes('\n'))
 })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseAvroSchema } from '#libs/catalog'
+import { parseAvroSchema } from '@event-backbone/catalog'
 
 const record = (fields: unknown[]) => ({ type: 'record', name: 'T', fields })
 const timestamp = { type: 'long', logicalType: 'timestamp-millis' }

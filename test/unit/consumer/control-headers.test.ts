@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { ControlHeaderError } from '@event-backbone/errors'
 import { failureHeaders, Header, headerLimits, readRetryControl } from '#libs/consumer'
-import { ControlHeaderError } from '#libs/errors'
 
 const self = { partition: 2, offset: '10', timestamp: '1700000000000' }
 const now = 1_800_000_000_000

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { AvroDecodeError, NonRetriableError, RegistryUnavailableError } from '@event-backbone/errors'
 import { backoffDelay, classify, nonRetriable, Verdict } from '#libs/consumer'
-import { AvroDecodeError, NonRetriableError, RegistryUnavailableError } from '#libs/errors'
 
 test('undecodable records and declared non-retriable errors are dead-lettered at once', () => {
   assert.equal(classify(new AvroDecodeError()), Verdict.deadLetter)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { PolicyValidationError } from '@event-backbone/errors'
 import { createConsumerGroup, resolvePolicy, validateGroupOptions } from '#libs/consumer'
-import { PolicyValidationError } from '#libs/errors'
 
 const decode = { decode: (bytes: Buffer) => bytes }
 const handler = async () => {}

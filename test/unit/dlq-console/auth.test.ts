@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { UsageError } from '@event-backbone/errors'
 import Fastify from 'fastify'
-import { UsageError } from '#libs/errors'
 import { Access, authFromEnv, hashToken } from '../../../services/dlq-console/src/auth.ts'
 
 async function app(env: NodeJS.ProcessEnv) {

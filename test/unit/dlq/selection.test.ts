@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { DlqSelectionError } from '@event-backbone/errors'
 import { parsePredicate, validateSelection } from '#libs/dlq'
-import { DlqSelectionError } from '#libs/errors'
 import {
   matchesDecoded,
   matchesRaw,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
-import * as errors from '#libs/errors'
+import * as errors from '@event-backbone/errors'
 
 type ErrorClass = errors.BackboneErrorClass
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { eventTypes } from '#libs/catalog'
-import { IngestConfigError } from '#libs/errors'
+import { eventTypes } from '@event-backbone/catalog'
+import { IngestConfigError } from '@event-backbone/errors'
 import { findApiKey, hashApiKey, mayPublish, parseApiKeys, presentedKey } from '#libs/ingest'
 
 const known = [...eventTypes()]

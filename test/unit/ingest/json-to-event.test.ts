@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { schemaType } from '#libs/catalog'
+import { schemaType } from '@event-backbone/catalog'
 import { jsonToEvent } from '#libs/ingest'
 
 const payment = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ScramUserError } from '#libs/errors'
+import { ScramUserError } from '@event-backbone/errors'
 import { addScramArgs, serverProperties } from '#libs/kafka-local'
 
 const security = {

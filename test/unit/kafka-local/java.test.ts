@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { JavaNotFoundError } from '#libs/errors'
+import { JavaNotFoundError } from '@event-backbone/errors'
 import { checkJava, javaExecutable, parseJavaMajor } from '#libs/kafka-local'
 
 test('reads the Java major version from modern and legacy version strings', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { test } from 'node:test'
-import { PortInUseError } from '#libs/errors'
+import { PortInUseError } from '@event-backbone/errors'
 import { assertPortFree, freePort } from '#libs/kafka-local'
 
 test('finds a port that can be bound', async () => {

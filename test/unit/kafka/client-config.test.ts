@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
-import { KafkaConfigError } from '#libs/errors'
+import { KafkaConfigError } from '@event-backbone/errors'
 import { KafkaEnv, kafkaConfigFromEnv } from '#libs/kafka'
 
 test('brokers and client id come from the environment', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { TopicNameError } from '#libs/errors'
+import { TopicNameError } from '@event-backbone/errors'
 import {
   changelogTopicName,
   deadLetterTopicName,

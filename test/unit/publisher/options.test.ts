@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { PublisherConfigError } from '#libs/errors'
+import { PublisherConfigError } from '@event-backbone/errors'
 import { createPublisher, PUBLISHER_DEFAULTS } from '#libs/publisher'
 import { isRetriableKafkaError } from '../../../libs/publisher/src/kafka-errors.ts'
 import { resolveLimits } from '../../../libs/publisher/src/options.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { InvalidTraceparentError } from '#libs/errors'
+import { InvalidTraceparentError } from '@event-backbone/errors'
 import { parseTraceparent } from '#libs/publisher'
 import { buildMessage, chooseTraceparent, recordSize } from '../../../libs/publisher/src/record.ts'
 

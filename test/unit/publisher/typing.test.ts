@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { PublisherClosedError } from '#libs/errors'
+import { PublisherClosedError } from '@event-backbone/errors'
 import { createPublisher, type EventEncoder, type Publisher } from '#libs/publisher'
 
 // The catalog's generated event map may be an interface: it has no index signature.

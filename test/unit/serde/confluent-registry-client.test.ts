@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type TestContext, test } from 'node:test'
-import { RegistryUnavailableError, UnknownSchemaIdError } from '#libs/errors'
-import { ConfluentRegistryClient } from '#libs/serde'
+import { RegistryUnavailableError, UnknownSchemaIdError } from '@event-backbone/errors'
+import { ConfluentRegistryClient } from '@event-backbone/serde'
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { eventTypes, parseAvroSchema, schemaText } from '#libs/catalog'
+import { eventTypes, parseAvroSchema, schemaText } from '@event-backbone/catalog'
 import {
   AvroDecodeError,
   AvroEncodeError,
@@ -8,8 +8,8 @@ import {
   IncompatibleReaderError,
   RegistryUnavailableError,
   UnknownSchemaIdError,
-} from '#libs/errors'
-import { EventSerde, frame, unframe } from '#libs/serde'
+} from '@event-backbone/errors'
+import { EventSerde, frame, unframe } from '@event-backbone/serde'
 import { sampleEvents } from '../../helpers/sample-events.ts'
 import { FakeRegistry } from './fake-registry.ts'
 

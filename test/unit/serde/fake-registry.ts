@@ -1,5 +1,5 @@
-import { UnknownSchemaIdError } from '#libs/errors'
-import type { SchemaRegistryClient } from '#libs/serde'
+import { UnknownSchemaIdError } from '@event-backbone/errors'
+import type { SchemaRegistryClient } from '@event-backbone/serde'
 
 /**
  * An in-memory SchemaRegistryClient for unit tests: ids are global and shared by equal schema

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import fc from 'fast-check'
-import { eventTypes } from '#libs/catalog'
+import { eventTypes } from '@event-backbone/catalog'
 import {
   AvroDecodeError,
   BadMagicByteError,
   IncompatibleReaderError,
   TruncatedRecordError,
   UnknownSchemaIdError,
-} from '#libs/errors'
-import { EventSerde, frame, unframe } from '#libs/serde'
+} from '@event-backbone/errors'
+import { EventSerde, frame, unframe } from '@event-backbone/serde'
+import fc from 'fast-check'
 import { sampleEvents } from '../../helpers/sample-events.ts'
 import { FakeRegistry } from './fake-registry.ts'
 

@@ -5,7 +5,7 @@ import {
   RegistryRequestRejectedError,
   RegistryUnavailableError,
   UnknownSchemaIdError,
-} from '#libs/errors'
+} from '@event-backbone/errors'
 import { toRegistryError } from '../../../libs/serde/src/registry-error-mapping.ts'
 
 // The shape @kafkajs/confluent-schema-registry's HTTP client rejects with.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { BadMagicByteError, TruncatedRecordError } from '#libs/errors'
-import { frame, unframe } from '#libs/serde'
+import { BadMagicByteError, TruncatedRecordError } from '@event-backbone/errors'
+import { frame, unframe } from '@event-backbone/serde'
 
 test('unframe returns the schema id and body that frame wrote', () => {
   const body = Buffer.from([1, 2, 3, 250])

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { UserLogin } from '#libs/catalog'
+import type { UserLogin } from '@event-backbone/catalog'
 import { LoginMonitor } from '../../../services/login-monitor/logic.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { SensorReading, SensorWindowAggregate } from '#libs/catalog'
+import type { SensorReading, SensorWindowAggregate } from '@event-backbone/catalog'
 import { type StoreEntry, step, type WindowConfig } from '../../../services/sensor-aggregator/logic.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { FileUploadCompleted } from '#libs/catalog'
+import type { FileUploadCompleted } from '@event-backbone/catalog'
 import { processUpload } from '../../../services/upload-processor/logic.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'
 

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os'
+import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka } from 'kafkajs'
-import { kafkaConfigFromEnv } from '#libs/kafka'
-import { ConfluentRegistryClient, EventSerde } from '#libs/serde'
+import { kafkaConfigFromEnv } from '../../../kafka/index.ts'
 import { resolveBrokers } from '../brokers.ts'
 
 export interface DlqContext {

@@ -1,4 +1,4 @@
-import { fractionDone, type ReplayJobState } from '#libs/dlq'
+import { fractionDone, type ReplayJobState } from '../../../dlq/index.ts'
 
 /** One line on stderr, redrawn in place on a terminal, appended every 10 % otherwise. */
 export function progressBar(stream: NodeJS.WriteStream = process.stderr): (state: ReplayJobState) => void {

@@ -1,5 +1,5 @@
-import { parsePredicate, type Selection, validateSelection } from '#libs/dlq'
-import { UsageError } from '#libs/errors'
+import { UsageError } from '@event-backbone/errors'
+import { parsePredicate, type Selection, validateSelection } from '../../../dlq/index.ts'
 
 /** parseArgs options shared by `dlq show` and `dlq replay`. */
 export const selectionOptions = {

@@ -1,4 +1,4 @@
-import { NonRetriableError } from '#libs/errors'
+import { NonRetriableError } from '@event-backbone/errors'
 
 export const Verdict = {
   /** Try again in process, with back-off, then move on to the retry topics. */

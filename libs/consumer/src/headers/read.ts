@@ -1,5 +1,5 @@
+import { ControlHeaderError } from '@event-backbone/errors'
 import type { IHeaders } from 'kafkajs'
-import { ControlHeaderError } from '#libs/errors'
 import { Header } from './names.ts'
 import type { Origin } from './write.ts'
 

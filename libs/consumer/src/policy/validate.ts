@@ -1,4 +1,4 @@
-import { PolicyValidationError } from '#libs/errors'
+import { PolicyValidationError } from '@event-backbone/errors'
 import { toMilliseconds } from './duration.ts'
 import { defaultPolicy, Guarantee, type PolicyInput, type ResolvedPolicy } from './types.ts'
 

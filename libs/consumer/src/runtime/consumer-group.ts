@@ -1,5 +1,5 @@
+import { MissingTopicError, ShutdownTimeoutError } from '@event-backbone/errors'
 import { type Admin, type Consumer, Kafka, type KafkaConfig, Partitioners, type Producer } from 'kafkajs'
-import { MissingTopicError, ShutdownTimeoutError } from '#libs/errors'
 import { ensureTopics, kafkaConfigFromEnv, partitionCounts, type TopicSpec } from '#libs/kafka'
 import { runExactlyOnceBatch } from '../eos/exactly-once.ts'
 import { ProducerPool } from '../eos/producer-pool.ts'

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { ControlHeaderError } from '@event-backbone/errors'
 import type { IHeaders, KafkaMessage } from 'kafkajs'
-import { ControlHeaderError } from '#libs/errors'
 import { backoffDelay } from '../failure/backoff.ts'
 import { classify, Verdict } from '../failure/classify.ts'
 import { Stage } from '../headers/names.ts'

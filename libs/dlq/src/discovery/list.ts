@@ -1,6 +1,6 @@
+import { DlqTopicNotFoundError } from '@event-backbone/errors'
 import type { Kafka } from 'kafkajs'
 import { Header } from '#libs/consumer'
-import { DlqTopicNotFoundError } from '#libs/errors'
 import { deadLetterTopicName } from '#libs/kafka'
 import { headerText, type RawRecord } from '../read/dlt-record.ts'
 import { scanRanges, topicBounds } from '../read/scan.ts'

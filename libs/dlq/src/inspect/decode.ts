@@ -1,4 +1,4 @@
-import type { EventSerde } from '#libs/serde'
+import type { EventSerde } from '@event-backbone/serde'
 
 /** A key or value as an operator may see it: decoded Avro, text, or base64 of bytes that are neither. */
 export interface ShownBytes {

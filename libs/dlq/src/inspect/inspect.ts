@@ -1,5 +1,5 @@
+import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
-import type { EventSerde } from '#libs/serde'
 import { requireDeadLetterTopic } from '../discovery/list.ts'
 import { headersAsText, type RawRecord } from '../read/dlt-record.ts'
 import { type PartitionRange, scanRanges, topicBounds } from '../read/scan.ts'

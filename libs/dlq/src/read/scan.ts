@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { DlqReadTimeoutError } from '@event-backbone/errors'
 import type { Kafka } from 'kafkajs'
-import { DlqReadTimeoutError } from '#libs/errors'
 import { type RawRecord, rawRecord } from './dlt-record.ts'
 
 /** Offsets `from` (inclusive) to `to` (exclusive) of one partition. */

@@ -1,5 +1,5 @@
+import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
-import type { EventSerde } from '#libs/serde'
 import { type InspectedRecord, inspectRecord, selectRecord } from '../inspect/inspect.ts'
 import { scanRanges } from '../read/scan.ts'
 import { requireDecoderFor } from '../select/selection.ts'

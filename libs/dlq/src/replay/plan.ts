@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { DlqSelectionError, DlqTargetError } from '@event-backbone/errors'
 import type { Kafka } from 'kafkajs'
-import { DlqSelectionError, DlqTargetError } from '#libs/errors'
 import { retryTopicName } from '#libs/kafka'
 import { ownerOf, requireDeadLetterTopic } from '../discovery/list.ts'
 import { scanRanges, topicBounds } from '../read/scan.ts'

@@ -1,5 +1,5 @@
+import { DlqJobNotFoundError } from '@event-backbone/errors'
 import type { Kafka } from 'kafkajs'
-import { DlqJobNotFoundError } from '#libs/errors'
 import { ensureTopics } from '#libs/kafka'
 import { scanRanges, topicBounds } from '../read/scan.ts'
 import type { ReplayJobState } from './job.ts'

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { ConnectionOptions } from 'node:tls'
+import { KafkaConfigError } from '@event-backbone/errors'
 import { type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs'
-import { KafkaConfigError } from '#libs/errors'
 
 /** The environment variables read by `kafkaConfigFromEnv`; docs/kafka.md has the same table. */
 export const KafkaEnv = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { TopicNameError } from '#libs/errors'
+import { TopicNameError } from '@event-backbone/errors'
 
 /** Kafka's own limits (kafka.common.internals.Topic): legal characters and at most 249 of them. */
 export const maxTopicNameLength = 249

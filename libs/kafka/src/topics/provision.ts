@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { TopicPartitionMismatchError } from '@event-backbone/errors'
 import type { Admin, ITopicConfig } from 'kafkajs'
-import { TopicPartitionMismatchError } from '#libs/errors'
 import { validateTopicName } from './naming.ts'
 
 export interface TopicSpec {

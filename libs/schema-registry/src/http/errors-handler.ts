@@ -1,9 +1,9 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   RegistryStoreTimeoutError,
   RegistryStoreUnavailableError,
   RegistryWriterFencedError,
-} from '#libs/errors'
+} from '@event-backbone/errors'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { httpErrors, RegistryHttpError } from '../errors.ts'
 import { VENDOR_V1 } from './content-types.ts'
 

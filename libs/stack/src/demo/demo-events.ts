@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { EventOf, EventType } from '#libs/catalog'
+import type { EventOf, EventType } from '@event-backbone/catalog'
 
 /** What the demo expects to happen to an event, so it can tell the person whether it did. */
 export const Expectation = {

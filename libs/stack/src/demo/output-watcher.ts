@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { type EventOf, type EventType, eventTypeForTopic, isCatalogTopic } from '@event-backbone/catalog'
+import type { EventSerde } from '@event-backbone/serde'
 import { type Consumer, type IHeaders, Kafka, logLevel } from 'kafkajs'
-import { type EventOf, type EventType, eventTypeForTopic, isCatalogTopic } from '#libs/catalog'
-import type { EventSerde } from '#libs/serde'
 
 export interface ObservedRecord {
   readonly topic: string
