@@ -11,7 +11,7 @@ export type {
   Topic,
   TopicOf,
 } from './src/event-types.ts'
-export { logicalTypes, parseAvroSchema } from './src/logical-types.ts'
+export { logicalTypes, parseAvroSchema, TimestampMillisType, UuidType } from './src/logical-types.ts'
 export {
   catalogEntries,
   catalogEntry,

@@ -15,6 +15,7 @@ export type {
   DeadLetteredEvent,
   HandlerEvent,
   LifecycleEvent,
+  RecordEvent,
   RetriedEvent,
 } from './src/instrumentation/channels.ts'
 export { channelNames, onChannel } from './src/instrumentation/channels.ts'
@@ -25,6 +26,7 @@ export { defaultPolicy, Guarantee } from './src/policy/types.ts'
 export { policyLimits, resolvePolicy } from './src/policy/validate.ts'
 export { validateGroupOptions } from './src/policy/validate-group.ts'
 export type { ConsumerGroup } from './src/runtime/consumer-group.ts'
+export type { CompiledSubscription } from './src/runtime/routes.ts'
 export { createConsumerGroup } from './src/runtime/consumer-group.ts'
 export type {
   AnySubscription,

@@ -3,7 +3,13 @@
 // engine answers, and otherwise a single-node KRaft broker from the pinned Apache Kafka jars
 // (Java 17+ and Maven needed); startSchemaRegistry() serves the Confluent REST API from a
 // compacted topic on that broker.
-export type { LocalKafka, LocalKafkaOptions, ProvidedKafka } from '../kafka-local/index.ts'
+export type {
+  BrokerSecurity,
+  LocalKafka,
+  LocalKafkaOptions,
+  ProvidedKafka,
+  ScramUser,
+} from '../kafka-local/index.ts'
 export {
   freePort,
   KafkaSource,

@@ -9,7 +9,7 @@ type AvroSchema = Parameters<typeof avsc.Type.forSchema>[0]
  * `timestamp-millis` decodes to a `Date` and encodes from a `Date`. Plain numbers are refused on
  * encode so that a seconds-vs-milliseconds mix-up cannot slip through as a valid long.
  */
-class TimestampMillisType extends types.LogicalType {
+export class TimestampMillisType extends types.LogicalType {
   protected override _fromValue(value: number): Date {
     return new Date(value)
   }
@@ -46,7 +46,7 @@ function isUuid(value: string): boolean {
 }
 
 /** `uuid` stays a string in TypeScript; encoding checks the canonical 8-4-4-4-12 hex form. */
-class UuidType extends types.LogicalType {
+export class UuidType extends types.LogicalType {
   protected override _fromValue(value: string): string {
     return value
   }
