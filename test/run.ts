@@ -96,6 +96,8 @@ if (!process.env['SKIP_CHECKS']) {
     runStep('typecheck', 'tsc', ['--noEmit', '-p', 'tsconfig.json']),
     runStep('lint', 'biome', ['ci', '--reporter=summary', '.']),
     runStep('generated code check', 'node', ['scripts/check-generated.ts']),
+    // Builds the npm packages and fails when a public API differs from its committed report.
+    runStep('packages and API reports', 'node', ['scripts/packages/build.ts', '--check']),
     // Fails on high/critical advisories; only warns when the advisory service is unreachable.
     runStep('npm audit', 'node', ['scripts/audit.ts']),
   ])

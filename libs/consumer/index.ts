@@ -26,8 +26,8 @@ export { defaultPolicy, Guarantee } from './src/policy/types.ts'
 export { policyLimits, resolvePolicy } from './src/policy/validate.ts'
 export { validateGroupOptions } from './src/policy/validate-group.ts'
 export type { ConsumerGroup } from './src/runtime/consumer-group.ts'
-export type { CompiledSubscription } from './src/runtime/routes.ts'
 export { createConsumerGroup } from './src/runtime/consumer-group.ts'
+export type { CompiledSubscription } from './src/runtime/routes.ts'
 export type {
   AnySubscription,
   ConsumerGroupOptions,

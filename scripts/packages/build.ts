@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { Extractor, ExtractorConfig } from '@microsoft/api-extractor'
+import { Extractor, ExtractorConfig, ExtractorLogLevel } from '@microsoft/api-extractor'
 import { type PackageSpec, packages, shortName } from './packages.ts'
 
 const root = new URL('../../', import.meta.url).pathname
@@ -90,16 +90,17 @@ function extractApi(spec: PackageSpec): boolean {
         reportTempFolder: join(buildDir, 'api-report', name),
       },
       docModel: { enabled: true, apiJsonFilePath: join(buildDir, 'api-model', `${name}.api.json`) },
+      newlineKind: 'lf',
       dtsRollup: { enabled: false },
       tsdocMetadata: { enabled: false },
       messages: {
         // Missing doc comments and release tags are reported by the docs, not as API changes.
         extractorMessageReporting: {
-          default: { logLevel: 'warning', addToApiReportFile: true },
-          'ae-undocumented': { logLevel: 'none' },
-          'ae-missing-release-tag': { logLevel: 'none' },
+          default: { logLevel: ExtractorLogLevel.Warning, addToApiReportFile: true },
+          'ae-undocumented': { logLevel: ExtractorLogLevel.None },
+          'ae-missing-release-tag': { logLevel: ExtractorLogLevel.None },
         },
-        tsdocMessageReporting: { default: { logLevel: 'none' } },
+        tsdocMessageReporting: { default: { logLevel: ExtractorLogLevel.None } },
       },
     },
     configObjectFullPath: undefined,
@@ -109,8 +110,8 @@ function extractApi(spec: PackageSpec): boolean {
   const result = Extractor.invoke(config, {
     localBuild: !check,
     messageCallback: (message) => {
-      if (message.logLevel === 'error') say(`${name}: ${message.text}`)
-      message.handled = message.logLevel !== 'error'
+      if (message.logLevel === ExtractorLogLevel.Error) say(`${name}: ${message.text}`)
+      message.handled = message.logLevel !== ExtractorLogLevel.Error
     },
   })
   if (check && result.apiReportChanged) {

@@ -36,7 +36,12 @@ for (let i = 0; i < Number(process.env['DEMO_PAYMENTS'] ?? 0); i++) {
     description: null,
   }
   const result = await service.confirmPayment(payment)
-  log({ msg: 'payment published', paymentId: payment.paymentId, partition: result.partition, offset: result.offset })
+  log({
+    msg: 'payment published',
+    paymentId: payment.paymentId,
+    partition: result.partition,
+    offset: result.offset,
+  })
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

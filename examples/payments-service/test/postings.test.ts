@@ -129,5 +129,7 @@ test('a record that is not a LedgerPosting goes to the dead-letter topic and the
   const next = posting()
   await publisher.publish('LedgerPosting', next)
   await publisher.close()
-  await until('the posting after the poison record', () => handled.find((p) => p.postingId === next.postingId))
+  await until('the posting after the poison record', () =>
+    handled.find((p) => p.postingId === next.postingId),
+  )
 })

@@ -1,9 +1,29 @@
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { UsageError } from '@event-backbone/errors'
 import { formatSummary, runDemo, startStack } from '../../stack/index.ts'
 import { emit, untilSignal } from './output.ts'
 
-const root = new URL('../../../', import.meta.url).pathname
+/**
+ * The checkout of event-backbone this command runs from: the stack starts the services of its
+ * services/ folder, which the published @event-backbone/cli does not carry.
+ */
+function checkoutRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json')
+    if (existsSync(manifest) && existsSync(join(dir, 'services'))) {
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }
+      if (name === 'event-backbone') return dir
+    }
+  }
+  throw new UsageError(
+    'backbone up runs the local stack from a checkout of the event-backbone repository (npm start there); ' +
+      'this installed CLI has no services to start. Use `backbone kafka start` and `backbone registry start` ' +
+      'for a local Kafka and schema registry.',
+  )
+}
 
 /**
  * The main job: boots the whole local stack (Kafka, registry, topics, schemas, services), prints
@@ -18,6 +38,7 @@ export async function upCommand(args: string[]): Promise<number> {
       'no-demo': { type: 'boolean', default: false },
     },
   })
+  const root = checkoutRoot()
   const started = Date.now()
   const progress = (line: string) => (values.json ? process.stderr : process.stdout).write(`  ${line}\n`)
   if (!values.json) process.stdout.write('event-backbone: starting the local stack\n')
