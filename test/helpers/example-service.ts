@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
@@ -28,29 +28,47 @@ export async function ensureNode22(): Promise<string> {
   return binary
 }
 
-/** An environment for code outside this repository: none of the repository's Node options. */
+/**
+ * An environment for code outside this repository: none of the repository's Node options (its
+ * source export condition), and not inside this test run (node:test children report to their
+ * parent through NODE_TEST_CONTEXT instead of printing).
+ */
 export function outsideEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
   delete env['NODE_OPTIONS']
+  delete env['NODE_TEST_CONTEXT']
   return env
 }
 
 /**
- * A copy of examples/payments-service in `dir` with the packed packages installed by npm, as a
- * user installs them: the client and the catalog (with their @event-backbone dependencies, which
- * the registry would resolve) as dependencies, the test harness and the CLI as devDependencies.
+ * A copy of examples/payments-service in `dir` with the packed packages installed by npm. Its
+ * package.json names the packages by version, as the npm registry would serve them; here each
+ * points at its tarball instead (what `npm install ./x.tgz` writes), with the client's own
+ * @event-backbone dependencies beside it (the registry would resolve those) and the CLI as a
+ * devDependency.
  */
 export async function installExample(dir: string, tarballs: readonly string[]): Promise<void> {
   cpSync(join(root, 'examples/payments-service'), dir, { recursive: true })
   const tarball = (name: string) => {
     const found = tarballs.find((file) => file.includes(`event-backbone-${name}-`))
     if (!found) throw new Error(`no tarball of @event-backbone/${name}`)
-    return found
+    return `file:${found}`
   }
-  const npm = (args: string[]) =>
-    run('npm', ['install', '--no-audit', '--no-fund', ...args], { cwd: dir, env: outsideEnv({}) })
-  await npm(['client', 'catalog', 'serde', 'errors'].map(tarball))
-  await npm(['--save-dev', tarball('testing'), tarball('cli')])
+  const manifestPath = join(dir, 'package.json')
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    dependencies: Record<string, string>
+    devDependencies: Record<string, string>
+  }
+  for (const section of [manifest.dependencies, manifest.devDependencies]) {
+    for (const name of Object.keys(section)) {
+      if (name.startsWith('@event-backbone/')) section[name] = tarball(name.slice('@event-backbone/'.length))
+    }
+  }
+  manifest.dependencies['@event-backbone/serde'] = tarball('serde')
+  manifest.dependencies['@event-backbone/errors'] = tarball('errors')
+  manifest.devDependencies['@event-backbone/cli'] = tarball('cli')
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`)
+  await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, env: outsideEnv({}) })
 }
 
 export interface RunningService {

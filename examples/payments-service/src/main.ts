@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto'
 import { backboneFromEnv } from '@event-backbone/client'
 import { type PaymentConfirmed, startPaymentsService } from './payments.ts'
 
-const log = (fields: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(fields)}\n`)
+const log = (fields: Record<string, unknown>): void => {
+  process.stdout.write(`${JSON.stringify(fields)}\n`)
+}
 
 const service = await startPaymentsService({
   connection: backboneFromEnv(),

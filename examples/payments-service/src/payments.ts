@@ -1,4 +1,4 @@
-import type { EventOf } from '@event-backbone/catalog'
+import type { EventOf, EventTypeMap } from '@event-backbone/catalog'
 import {
   type BackboneConnection,
   type ConsumerGroup,
@@ -43,7 +43,7 @@ export interface PaymentsService {
 
 export async function startPaymentsService(options: PaymentsServiceOptions): Promise<PaymentsService> {
   const { kafka, serde } = options.connection
-  const publisher: Publisher = createPublisher({ kafka, encoder: catalogEncoder(serde) })
+  const publisher: Publisher<EventTypeMap> = createPublisher({ kafka, encoder: catalogEncoder(serde) })
   const group = createConsumerGroup({
     groupId: options.groupId,
     kafka,
