@@ -13,10 +13,19 @@ export interface PackageSpec {
   readonly kind: 'library' | 'command'
   /** Files copied into the package before packing: [from (repository-relative), to (package-relative)]. */
   readonly assets: ReadonlyArray<readonly [string, string]>
+  /** Repository paths whose commits belong in the package's changelog: its folder, what it bundles. */
+  readonly sources: readonly string[]
 }
 
 export const packages: readonly PackageSpec[] = [
-  { dir: 'errors', name: '@event-backbone/errors', entry: 'index.ts', kind: 'library', assets: [] },
+  {
+    dir: 'errors',
+    name: '@event-backbone/errors',
+    entry: 'index.ts',
+    kind: 'library',
+    assets: [],
+    sources: ['libs/errors'],
+  },
   {
     dir: 'catalog',
     name: '@event-backbone/catalog',
@@ -24,9 +33,32 @@ export const packages: readonly PackageSpec[] = [
     kind: 'library',
     // The .avsc files ship too, for tools that read schemas (the types and texts are in the code).
     assets: [['schemas', 'schemas']],
+    sources: ['libs/catalog', 'schemas'],
   },
-  { dir: 'serde', name: '@event-backbone/serde', entry: 'index.ts', kind: 'library', assets: [] },
-  { dir: 'client', name: '@event-backbone/client', entry: 'index.ts', kind: 'library', assets: [] },
+  {
+    dir: 'serde',
+    name: '@event-backbone/serde',
+    entry: 'index.ts',
+    kind: 'library',
+    assets: [],
+    sources: ['libs/serde'],
+  },
+  {
+    dir: 'client',
+    name: '@event-backbone/client',
+    entry: 'index.ts',
+    kind: 'library',
+    assets: [],
+    sources: [
+      'libs/client',
+      'libs/events',
+      'libs/publisher',
+      'libs/consumer',
+      'libs/kafka',
+      'libs/state',
+      'libs/observability',
+    ],
+  },
   {
     dir: 'testing',
     name: '@event-backbone/testing',
@@ -34,6 +66,7 @@ export const packages: readonly PackageSpec[] = [
     kind: 'library',
     // libs/kafka-local finds its pom at ../maven/pom.xml from its module: dist/../maven in a package.
     assets: [['libs/kafka-local/maven/pom.xml', 'maven/pom.xml']],
+    sources: ['libs/testing', 'libs/kafka-local', 'libs/schema-registry'],
   },
   {
     dir: 'cli',
@@ -41,6 +74,14 @@ export const packages: readonly PackageSpec[] = [
     entry: 'main.ts',
     kind: 'command',
     assets: [['libs/kafka-local/maven/pom.xml', 'maven/pom.xml']],
+    sources: [
+      'libs/cli',
+      'libs/dlq',
+      'libs/stack',
+      'libs/access',
+      'libs/kafka-local',
+      'libs/schema-registry',
+    ],
   },
 ]
 

@@ -3,12 +3,18 @@ import { catalogEntry, eventTypes, schemaText } from '@event-backbone/catalog'
 import { RegistryUnavailableError, UsageError } from '@event-backbone/errors'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { resolveRegistryUrl } from './brokers.ts'
+import { schemasAtRevision, schemasInTree } from './git-schemas.ts'
 import { emit } from './output.ts'
+import { schemaChanges, strongest } from './schema-bump.ts'
 
-export const schemasUsage = `usage: backbone schemas <register|check> [--registry URL] [--json]
+export const schemasUsage = `usage: backbone schemas <register|check> [--registry URL | --against GIT-REVISION] [--json]
   register  registers every catalog schema under its subject (<topic>-value)
   check     checks the working tree's schemas against the registry's latest versions under each
-            subject's compatibility level; exits 1 and explains when a change would break consumers`
+            subject's compatibility level; exits 1 and explains when a change would break consumers
+  check --against REV
+            checks them against the schemas of a git revision instead (offline, BACKWARD), and says
+            which version of @event-backbone/catalog the change needs: major when it would break
+            consumers (exit 1), minor for a new event type or a compatible change, patch for docs`
 
 const contentType = 'application/vnd.schemaregistry.v1+json'
 
@@ -63,11 +69,42 @@ async function checkOne(
   }
 }
 
+function checkAgainstRevision(revision: string, json: boolean): number {
+  const dir = process.cwd()
+  const changes = schemaChanges(schemasAtRevision(dir, revision), schemasInTree(dir))
+  const bump = strongest(...changes.map((change) => change.bump))
+  const broken = changes.filter((change) => change.bump === 'major')
+  const human = changes
+    .filter((change) => change.change !== 'unchanged')
+    .map((change) =>
+      [
+        `${change.bump === 'major' ? '✖' : '✔'} ${change.eventType}: ${change.change} (${change.bump})`,
+        ...change.messages.map((message) => `    ${message}`),
+      ].join('\n'),
+    )
+    .concat(
+      bump === 'none'
+        ? [`no schema changed since ${revision}`]
+        : [`@event-backbone/catalog needs a ${bump} version for the schema changes since ${revision}`],
+    )
+    .join('\n')
+  emit(json, { against: revision, bump, compatible: broken.length === 0, changes }, human)
+  return broken.length === 0 ? 0 : 1
+}
+
 async function check(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { registry: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      registry: { type: 'string' },
+      against: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   })
+  if (values.against !== undefined) {
+    if (values.registry !== undefined) throw new UsageError('give --registry or --against, not both')
+    return checkAgainstRevision(values.against, values.json)
+  }
   const registryUrl = resolveRegistryUrl(values.registry)
   const results: CheckResult[] = []
   for (const eventType of eventTypes()) {
