@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -136,4 +136,33 @@ test('npx backbone from the installed CLI checks the catalog schemas against the
     (error: { stderr: string; code: number }) => `${error.code} ${error.stderr}`,
   )
   assert.match(usage, /checkout of the event-backbone repository/, 'up explains why it cannot run here')
+})
+
+test('each installed package imports only Node builtins and the dependencies it declares', async () => {
+  const { builtinModules } = await import('node:module')
+  for (const name of ['errors', 'catalog', 'serde', 'client', 'testing', 'cli']) {
+    const dir = join(exampleDir, 'node_modules/@event-backbone', name)
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>
+    }
+    const declared = new Set(Object.keys(manifest.dependencies ?? {}))
+    const bundle = readdirSync(join(dir, 'dist'))
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(dir, 'dist', file), 'utf8'))
+      .join('\n')
+    const imported = new Set(
+      [...bundle.matchAll(/(?:^|\n)(?:import|export)\b[^'"\n]*?from\s*["']([^"'.][^"']*)["']/g)].map(
+        (m) => m[1]!,
+      ),
+    )
+    assert.ok(imported.size > 0, `@event-backbone/${name} imports something`)
+    for (const specifier of imported) {
+      const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier
+      const packageName = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : bare.split('/')[0]!
+      assert.ok(
+        builtinModules.includes(bare) || declared.has(packageName),
+        `@event-backbone/${name} imports ${specifier}, which it does not declare`,
+      )
+    }
+  }
 })
