@@ -151,11 +151,12 @@ test('each installed package imports only Node builtins and the dependencies it 
       .map((file) => readFileSync(join(dir, 'dist', file), 'utf8'))
       .join('\n')
     const imported = new Set(
-      [...bundle.matchAll(/(?:^|\n)(?:import|export)\b[^'"\n]*?from\s*["']([^"'.][^"']*)["']/g)].map(
-        (m) => m[1]!,
-      ),
+      [
+        ...bundle.matchAll(/(?:^|\n)(?:import|export)\b[^'"\n]*?from\s*["']([^"'.][^"']*)["']/g),
+        ...bundle.matchAll(/\bimport\(\s*["']([^"'.][^"']*)["']\s*\)/g),
+      ].map((m) => m[1]!),
     )
-    assert.ok(imported.size > 0, `@event-backbone/${name} imports something`)
+    if (name === 'client') assert.ok(imported.has('kafkajs'), 'the scan finds the imports')
     for (const specifier of imported) {
       const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier
       const packageName = bare.startsWith('@') ? bare.split('/').slice(0, 2).join('/') : bare.split('/')[0]!
