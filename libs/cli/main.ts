@@ -6,19 +6,24 @@ import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'
 import { fail } from './src/output.ts'
 import { registryCommand, registryUsage } from './src/registry-command.ts'
 import { schemasCommand, schemasUsage } from './src/schemas-command.ts'
+import { statusCommand, statusUsage } from './src/status-command.ts'
 import { topicsCommand, topicsUsage } from './src/topics-command.ts'
 import { upCommand } from './src/up-command.ts'
 
 const usage = `usage: backbone <command> [options]
 
 commands:
-  up                         boot the local stack and run until Ctrl-C (npm start)
+  up                         boot the local stack and run until Ctrl-C (npm start); --no-restart
+                             leaves a service that dies down instead of restarting it
+  status                     every service of the running stack: pid, ready, restarts, URL
   kafka start|stop|status    manage a local Apache Kafka broker
   registry start             run the embedded schema registry
   schemas register|check     register the catalog's schemas, or check them for compatibility
   topics ensure              create the catalog's domain topics that are missing
   acl plan|apply             derive the least-privilege ACLs from the access manifest, apply them
   dlq list|show|replay|jobs|audit   inspect and replay dead-letter topics
+
+${statusUsage}
 
 ${kafkaUsage}
 
@@ -34,6 +39,7 @@ ${dlqUsage}`
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
+  status: statusCommand,
   kafka: kafkaCommand,
   registry: registryCommand,
   schemas: schemasCommand,

@@ -10,7 +10,25 @@ import type { DemoSummary } from '#libs/stack'
 
 const root = new URL('../../', import.meta.url).pathname
 
-test('backbone up boots the stack, runs the demo to completion including a replay, and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly', async () => {
+interface Status {
+  running: boolean
+  services: Array<{ name: string; pid: number | null; ready: boolean; restarts: number; state: string }>
+}
+
+async function status(): Promise<Status> {
+  const child = spawn(process.execPath, [join(root, 'bin/backbone.js'), 'status', '--json'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let text = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    text += chunk.toString()
+  })
+  await once(child, 'exit')
+  return JSON.parse(text) as Status
+}
+
+test('backbone up boots the stack, runs the demo to completion including a replay, prints working credentials, restarts a service killed from outside (backbone status shows it), and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly', async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, BACKBONE_KAFKA: 'local' }
   delete env['KAFKA_BROKERS']
   const up = spawn(process.execPath, [join(root, 'bin/backbone.js'), 'up', '--json', '--free-ports'], {
@@ -24,6 +42,8 @@ test('backbone up boots the stack, runs the demo to completion including a repla
   const started = JSON.parse(await next()) as {
     kafka: { source: string; brokers: string[] }
     services: Record<string, string>
+    apiKey: string
+    operatorToken: string
   }
   assert.equal(started.kafka.source, 'local')
   for (const name of [
@@ -61,6 +81,43 @@ test('backbone up boots the stack, runs the demo to completion including a repla
     /eb_consumer_dead_lettered_total\{[^}]*group="upload-processor"[^}]*\} 2/,
     'the original and the replayed failure',
   )
+
+  // The printed local credentials work as they are: the API key publishes one event.
+  const published = await fetch(`${started.services['ingest-gateway']}/v1/events/SensorReading`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${started.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      eventId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      occurredAt: new Date().toISOString(),
+      source: 'up-test',
+      sensorId: 'sensor-up-test',
+      kind: 'TEMPERATURE',
+      value: 20.5,
+      unit: 'Cel',
+    }),
+  })
+  assert.equal(published.status, 202, await published.text())
+
+  // backbone status sees every service ready; one killed from outside is reported and restarted.
+  const before = await status()
+  assert.equal(before.running, true)
+  assert.ok(
+    before.services.every((service) => service.ready && service.restarts === 0),
+    JSON.stringify(before),
+  )
+  const victim = before.services.find((service) => service.name === 'upload-processor')!
+  process.kill(victim.pid!, 'SIGKILL')
+  const exitedEvent = (JSON.parse(await next()) as { serviceEvent: Record<string, unknown> }).serviceEvent
+  assert.equal(exitedEvent['type'], 'exited')
+  assert.equal(exitedEvent['service'], 'upload-processor')
+  assert.equal(exitedEvent['signal'], 'SIGKILL')
+  const restartedEvent = (JSON.parse(await next()) as { serviceEvent: Record<string, unknown> }).serviceEvent
+  assert.equal(restartedEvent['type'], 'restarted')
+  const after = await status()
+  const restarted = after.services.find((service) => service.name === 'upload-processor')!
+  assert.equal(restarted.restarts, 1)
+  assert.equal(restarted.ready, true)
+  assert.notEqual(restarted.pid, victim.pid)
 
   const output: string[] = []
   lines.on('line', (line) => output.push(line))

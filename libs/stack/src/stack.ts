@@ -8,8 +8,9 @@ import { Kafka, logLevel } from 'kafkajs'
 import { catalogTopicSpecs } from '#libs/events'
 import { ensureTopics } from '#libs/kafka'
 import { assertPortFree, freePort, type ProvidedKafka, provideKafka } from '#libs/kafka-local'
-import { type ServiceProcess, startServiceProcess } from './service-process.ts'
+import { startServiceProcess } from './service-process.ts'
 import { registryService, type StackContext, type StackService, stackServices } from './services.ts'
+import { type RestartPolicy, type SupervisedService, type SupervisorEvent, supervise } from './supervisor.ts'
 
 export interface StackOptions {
   /** Where the repository is (service entries are relative to it). */
@@ -21,15 +22,19 @@ export interface StackOptions {
   readonly env?: NodeJS.ProcessEnv
   /** Progress lines for the person watching. */
   readonly say?: (line: string) => void
+  /** How services that exit unexpectedly are restarted; `{ enabled: false }` keeps them down. */
+  readonly restart?: Partial<RestartPolicy>
+  /** A service exited, was restarted or stays down. */
+  readonly onServiceEvent?: (event: SupervisorEvent) => void
 }
 
 export interface RunningStack {
   readonly kafka: ProvidedKafka
   readonly context: StackContext
-  readonly registry: ServiceProcess
-  readonly services: readonly ServiceProcess[]
+  readonly registry: SupervisedService
+  readonly services: readonly SupervisedService[]
   readonly logDir: string
-  service(name: string): ServiceProcess
+  service(name: string): SupervisedService
   stop(): Promise<void>
 }
 
@@ -54,7 +59,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const say = options.say ?? (() => {})
   const baseEnv = options.env ?? process.env
   await mkdir(options.logDir, { recursive: true })
-  const started: ServiceProcess[] = []
+  const started: SupervisedService[] = []
+  // Each service is started again, after an unexpected exit, exactly as it was started the first time.
+  const launch = async (spec: Parameters<typeof startServiceProcess>[0]) =>
+    supervise(await startServiceProcess(spec), () => startServiceProcess(spec), {
+      ...(options.restart ? { policy: options.restart } : {}),
+      ...(options.onServiceEvent ? { onEvent: options.onServiceEvent } : {}),
+    })
   let kafka: ProvidedKafka | undefined
   const stop = async () => {
     for (const service of [...started].reverse()) await service.stop()
@@ -71,7 +82,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       LOG_LEVEL: baseEnv['LOG_LEVEL'] ?? 'info',
     }
     const registryPort = await portFor(registryService, mode)
-    const registry = await startServiceProcess({
+    const registry = await launch({
       name: registryService.name,
       entry: registryService.entry,
       url: `http://127.0.0.1:${registryPort}`,
@@ -112,7 +123,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const launched = await Promise.allSettled(
       present.map(async (service) => {
         const port = await portFor(service, mode)
-        const process = await startServiceProcess({
+        const process = await launch({
           name: service.name,
           entry: service.entry,
           url: `http://127.0.0.1:${port}`,
