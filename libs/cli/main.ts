@@ -2,6 +2,7 @@ import { UsageError } from '@event-backbone/errors'
 import { silenceKafkajsTimeoutWarning } from '../kafka-local/index.ts'
 import { aclCommand, aclUsage } from './src/acl-command.ts'
 import { dlqCommand, dlqUsage } from './src/dlq-command.ts'
+import { groupsCommand, groupsUsage } from './src/groups-command.ts'
 import { kafkaCommand, kafkaUsage } from './src/kafka-command.ts'
 import { fail } from './src/output.ts'
 import { registryCommand, registryUsage } from './src/registry-command.ts'
@@ -22,6 +23,7 @@ commands:
   topics ensure              create the catalog's domain topics that are missing
   acl plan|apply             derive the least-privilege ACLs from the access manifest, apply them
   dlq list|show|replay|jobs|audit   inspect and replay dead-letter topics
+  groups list|describe|reset-offsets  consumer groups: members, lag, and moving their offsets
 
 ${statusUsage}
 
@@ -35,7 +37,9 @@ ${topicsUsage}
 
 ${aclUsage}
 
-${dlqUsage}`
+${dlqUsage}
+
+${groupsUsage}`
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
@@ -46,6 +50,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   topics: topicsCommand,
   acl: aclCommand,
   dlq: dlqCommand,
+  groups: groupsCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { UsageError } from '@event-backbone/errors'
+import { Header } from '../../consumer/index.ts'
 import {
   cancelJob,
   dryRun,
@@ -31,7 +32,8 @@ export const dlqUsage = `usage: backbone dlq <list|show|replay|jobs|audit> [opti
   jobs cancel <job-id>                    cancels a job (fences a replayer still running it)
   audit [--job ID]                        the replay audit trail
 
-common: --brokers host:port (else KAFKA_BROKERS), --registry URL (else SCHEMA_REGISTRY_URL),
+common: --brokers host:port (else KAFKA_BROKERS), --registry URL (else SCHEMA_REGISTRY_URL, else
+        http://127.0.0.1:8081; values it cannot decode are shown as text or base64),
         --json (one JSON document on stdout)
 
 ${selectionUsage}`
@@ -107,7 +109,15 @@ async function show(args: string[]): Promise<number> {
           ? JSON.stringify(r.value.value)
           : (r.value.text ?? `base64:${r.value.base64 ?? ''}`)
       const key = r.key.kind === 'avro' ? JSON.stringify(r.key.value) : (r.key.text ?? r.key.base64 ?? 'null')
-      return `${r.partition}:${r.offset}  ${new Date(Number(r.timestamp)).toISOString()}  ${r.headers['eb.error.class'] ?? '?'}: ${r.headers['eb.error.message'] ?? ''}\n  key ${key}\n  value ${value}`
+      const headers = Object.entries(r.headers)
+        .filter(([name]) => name !== Header.errorClass && name !== Header.errorMessage)
+        .map(([name, text]) => `  ${name.padEnd(24)} ${text}`)
+      return [
+        `${r.partition}:${r.offset}  ${new Date(Number(r.timestamp)).toISOString()}  ${r.headers[Header.errorClass] ?? '?'}: ${r.headers[Header.errorMessage] ?? ''}`,
+        `  key ${key}`,
+        `  value ${value}`,
+        ...headers,
+      ].join('\n')
     }),
     page.next
       ? `more: --after ${page.next.map((n) => `${n.partition}:${n.offset}`).join(',')}`
@@ -253,6 +263,11 @@ export async function dlqCommand(args: string[]): Promise<number> {
       return jobs(rest)
     case 'audit':
       return audit(rest)
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${dlqUsage}\n`)
+      return 0
     default:
       throw new UsageError(sub ? `unknown dlq command '${sub}'\n${dlqUsage}` : dlqUsage)
   }

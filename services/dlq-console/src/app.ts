@@ -6,6 +6,7 @@ import type { ReplayTopics } from '#libs/dlq'
 import type { Logger } from '#libs/observability'
 import { type ServiceHttp, startServiceHttp } from '#libs/service'
 import type { Auth } from './auth.ts'
+import { registerGroupRoutes } from './group-routes.ts'
 import { JobManager } from './jobs.ts'
 import { openApi } from './openapi.ts'
 import { registerDlqRoutes } from './routes.ts'
@@ -90,6 +91,7 @@ export async function startDlqConsole(options: {
         jobs,
         topics: options.topics,
       })
+      registerGroupRoutes(app, { admin, auth: options.auth, logger: options.logger })
     },
   })
   return {

@@ -150,6 +150,31 @@ export const openApi = {
         responses: { '202': { description: 'cancelled' }, ...errors },
       },
     },
+    '/api/groups': {
+      get: {
+        summary: 'Every consumer group: state, members and total lag',
+        responses: { '200': { description: 'groups', ...json({ type: 'object' }) }, ...errors },
+      },
+    },
+    '/api/groups/{groupId}': {
+      get: {
+        summary: 'A group: members, assignments, and per partition the committed offset, end offset and lag',
+        parameters: [{ name: 'groupId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'the group', ...json({ type: 'object' }) }, ...errors },
+      },
+    },
+    '/api/groups/{groupId}/reset-offsets': {
+      post: {
+        summary:
+          'Move the group offsets (target: toEarliest, toLatest, toDatetime, byDuration or toOffset; topics; dryRun). Refused with 409 while the group has live members. A dry run needs read access only.',
+        security: operator,
+        parameters: [{ name: 'groupId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'the plan, applied unless dryRun', ...json({ type: 'object' }) },
+          ...errors,
+        },
+      },
+    },
     '/api/audit': {
       get: {
         summary: 'The audit trail',

@@ -22,6 +22,9 @@ const statusByCode: Record<string, number> = {
   EB_DLQ_JOB_STATE: 409,
   EB_DLQ_READ_TIMEOUT: 504,
   EB_KAFKA_TOPIC_NAME: 400,
+  EB_GROUP_NOT_FOUND: 404,
+  EB_GROUP_ACTIVE: 409,
+  EB_RESET_TARGET: 400,
 }
 
 interface ReplayBody {

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka } from 'kafkajs'
 import { kafkaConfigFromEnv } from '../../../kafka/index.ts'
-import { resolveBrokers } from '../brokers.ts'
+import { resolveBrokers, resolveRegistryUrl } from '../brokers.ts'
 
 export interface DlqContext {
   readonly kafka: Kafka
@@ -11,8 +11,8 @@ export interface DlqContext {
 }
 
 /**
- * The cluster, the registry (only when one is named: without it Avro values are shown as bytes)
- * and who is acting: `--by`, else `DLQ_OPERATOR`, else the login name.
+ * The cluster, the registry (`--registry`, else SCHEMA_REGISTRY_URL, else the local default, as
+ * every command; a value it cannot decode is shown as text or bytes) and who is acting: `--by`, else `DLQ_OPERATOR`, else the login name.
  */
 export async function dlqContext(values: {
   brokers?: string
@@ -23,8 +23,10 @@ export async function dlqContext(values: {
   const kafka = new Kafka(
     kafkaConfigFromEnv({ ...process.env, KAFKA_BROKERS: brokers.join(',') }, { clientId: 'backbone-dlq' }),
   )
-  const registryUrl = values.registry ?? process.env['SCHEMA_REGISTRY_URL']
-  const serde = registryUrl ? new EventSerde(new ConfluentRegistryClient(registryUrl)) : undefined
+  // One retry: an operator's command should not hang on a registry that is not there.
+  const serde = new EventSerde(
+    new ConfluentRegistryClient(resolveRegistryUrl(values.registry), { retries: 1 }),
+  )
   const operator = values.by ?? process.env['DLQ_OPERATOR'] ?? userInfo().username
   return { kafka, serde, operator }
 }

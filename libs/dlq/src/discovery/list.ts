@@ -9,7 +9,7 @@ export const deadLetterSuffix = '.dlt'
 
 export interface DeadLetterTopic {
   readonly topic: string
-  /** From the records' `eb.group` header, confirmed by the naming rule; undefined when empty or unknown. */
+  /** From the records' `eb.group` header, confirmed by the naming rule; for an empty topic from its name when unambiguous. */
   readonly group: string | undefined
   /** From the records' `eb.original.topic` header, confirmed by the naming rule. */
   readonly sourceTopic: string | undefined
@@ -25,16 +25,46 @@ export interface DeadLetterTopic {
   readonly errorClasses: Record<string, number>
 }
 
-/** `*.dlt` topics, without Kafka's and the backbone's own internal topics. */
-export async function deadLetterTopicNames(kafka: Kafka): Promise<string[]> {
+async function allTopics(kafka: Kafka): Promise<string[]> {
   const admin = kafka.admin()
   await admin.connect()
   try {
-    const topics = await admin.listTopics()
-    return topics.filter((topic) => topic.endsWith(deadLetterSuffix) && !topic.startsWith('__')).sort()
+    return await admin.listTopics()
   } finally {
     await admin.disconnect()
   }
+}
+
+/** `*.dlt` topics, without Kafka's and the backbone's own internal topics. */
+export async function deadLetterTopicNames(kafka: Kafka, topics?: readonly string[]): Promise<string[]> {
+  return (topics ?? (await allTopics(kafka)))
+    .filter((topic) => topic.endsWith(deadLetterSuffix) && !topic.startsWith('__'))
+    .sort()
+}
+
+/**
+ * Group and source topic read from the name `<group>.<topic>.dlt` alone, for a topic without
+ * records to say it: both may hold dots, so a split counts only when its source topic exists and
+ * the naming rule gives back the name, and the answer only when exactly one split does.
+ */
+export function ownerFromName(
+  topic: string,
+  existing: readonly string[],
+): { group: string; sourceTopic: string } | undefined {
+  const stem = topic.slice(0, -deadLetterSuffix.length)
+  const candidates: Array<{ group: string; sourceTopic: string }> = []
+  for (let dot = stem.indexOf('.'); dot > 0; dot = stem.indexOf('.', dot + 1)) {
+    const group = stem.slice(0, dot)
+    const sourceTopic = stem.slice(dot + 1)
+    try {
+      if (existing.includes(sourceTopic) && deadLetterTopicName(group, sourceTopic) === topic) {
+        candidates.push({ group, sourceTopic })
+      }
+    } catch {
+      // not a valid split
+    }
+  }
+  return candidates.length === 1 ? candidates[0] : undefined
 }
 
 export async function requireDeadLetterTopic(kafka: Kafka, topic: string): Promise<void> {
@@ -69,6 +99,7 @@ export async function describeDeadLetterTopic(
   kafka: Kafka,
   topic: string,
   now = Date.now(),
+  existing?: readonly string[],
 ): Promise<DeadLetterTopic> {
   const bounds = await topicBounds(kafka, topic)
   const depth = bounds.reduce((sum, bound) => sum + Number(BigInt(bound.high) - BigInt(bound.low)), 0)
@@ -96,6 +127,7 @@ export async function describeDeadLetterTopic(
       },
     },
   )
+  owner ??= ownerFromName(topic, existing ?? (await allTopics(kafka)))
   return {
     topic,
     group: owner?.group,
@@ -116,14 +148,15 @@ export async function listDeadLetterTopics(
   kafka: Kafka,
   options: { filter?: string } = {},
 ): Promise<DeadLetterTopic[]> {
-  const names = (await deadLetterTopicNames(kafka)).filter(
+  const existing = await allTopics(kafka)
+  const names = (await deadLetterTopicNames(kafka, existing)).filter(
     (name) => options.filter === undefined || name.includes(options.filter),
   )
   const now = Date.now()
   const out: DeadLetterTopic[] = []
   for (const name of names) {
     // A topic deleted while the list is made is left out rather than failing the whole list.
-    const described = await describeDeadLetterTopic(kafka, name, now).catch(() => undefined)
+    const described = await describeDeadLetterTopic(kafka, name, now, existing).catch(() => undefined)
     if (described) out.push(described)
   }
   return out
