@@ -18,5 +18,6 @@ export async function resolveBrokers(flag: string | undefined, env = process.env
 
 /** The schema registry URL: `--registry`, else `SCHEMA_REGISTRY_URL`, else the local default. */
 export function resolveRegistryUrl(flag: string | undefined, env = process.env): string {
-  return (flag ?? env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081').replace(/\/$/, '')
+  // An empty value counts as unset, as a shell's `SCHEMA_REGISTRY_URL=` means.
+  return (flag?.trim() || env['SCHEMA_REGISTRY_URL']?.trim() || 'http://127.0.0.1:8081').replace(/\/$/, '')
 }

@@ -32,7 +32,10 @@ export interface GroupDescription {
 function decodeAssignment(bytes: Buffer): GroupMember['assignment'] {
   if (bytes.length === 0) return []
   const decoded = AssignerProtocol.MemberAssignment.decode(bytes)
-  return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({ topic, partitions }))
+  return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({
+    topic,
+    partitions: [...partitions].sort((a, b) => a - b),
+  }))
 }
 
 /** Members and committed offsets of a group, with the lag of every partition it reads. */
