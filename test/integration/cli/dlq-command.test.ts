@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { runCli } from '../../helpers/cli.ts'
 import { deadLetters } from '../../helpers/dlq.ts'
-import { testAdmin, testBrokers, testKafka } from '../../helpers/kafka.ts'
+import { createTestTopics, testAdmin, testBrokers, testKafka, uniqueName } from '../../helpers/kafka.ts'
 
 test('the dlq commands list, show, dry-run, replay and report the job and its audit trail as JSON', async (t) => {
   const kafka = testKafka()
@@ -43,4 +43,40 @@ test('the dlq commands list, show, dry-run, replay and report the job and its au
   )
   const usage = await runCli(['dlq', 'replay'], env)
   assert.equal(usage.status, 2)
+})
+
+test('dlq help answers with the usage, show prints every dead-letter header, and an empty dead-letter topic still names its group and source', async (t) => {
+  for (const args of [
+    ['dlq', 'help'],
+    ['dlq', '--help'],
+  ]) {
+    const help = await runCli(args)
+    assert.equal(help.status, 0, help.stderr)
+    assert.match(help.stdout, /usage: backbone dlq <list\|show\|replay\|jobs\|audit>/)
+  }
+
+  const kafka = testKafka()
+  const fixture = await deadLetters(t, kafka, [
+    { key: 'k', value: Buffer.from('payload'), errorClass: 'LedgerError', message: 'boom' },
+  ])
+  const env = { KAFKA_BROKERS: testBrokers().join(','), SCHEMA_REGISTRY_URL: '' }
+  const shown = await runCli(['dlq', 'show', fixture.dlt], env)
+  assert.equal(shown.status, 0, shown.stderr)
+  assert.match(shown.stdout, /LedgerError: boom/)
+  for (const header of ['eb.original.topic', 'eb.group', 'eb.stage', 'eb.attempts']) {
+    assert.match(
+      shown.stdout,
+      new RegExp(`^  ${header.replaceAll('.', '\\.')} +\\S`, 'm'),
+      `${header} is printed`,
+    )
+  }
+
+  const source = uniqueName('empty-source')
+  const group = uniqueName('empty-group')
+  const empty = `${group}.${source}.dlt`
+  await createTestTopics(t, [{ topic: source }, { topic: empty }])
+  const listed = await runCli(['dlq', 'list', '--filter', empty, '--json'], env)
+  assert.equal(listed.status, 0, listed.stderr)
+  const [entry] = JSON.parse(listed.stdout) as Array<{ group: string; sourceTopic: string; depth: number }>
+  assert.deepEqual([entry?.group, entry?.sourceTopic, entry?.depth], [group, source, 0])
 })

@@ -23,7 +23,7 @@ test('the console lists and describes groups, dry-runs a reset for anyone who ma
   const topic = uniqueName('console-groups')
   await createTestTopics(t, [{ topic }])
   const admin = await testAdmin(t)
-  const producer = kafka.producer()
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
   await producer.connect()
   t.after(() => producer.disconnect())
   await producer.send({ topic, messages: Array.from({ length: 4 }, (_, i) => ({ value: `v${i}` })) })

@@ -12,7 +12,8 @@ async function topicWithRecords(t: TestContext): Promise<{ topic: string; admin:
   const topic = uniqueName('groups')
   await createTestTopics(t, [{ topic, numPartitions: 2 }])
   const admin = await testAdmin(t)
-  const producer = testKafka().producer()
+  // Idempotent: a retried send under load must not add records the offsets below count on.
+  const producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 })
   await producer.connect()
   t.after(() => producer.disconnect())
   const write = (from: number, count: number, timestamp: number) =>
