@@ -1,7 +1,8 @@
 import { canonicalForm, checkSchemaType, parseAvro, type Type, validateReferences } from './avro.ts'
+import { type Metadata, parseMetadata, parseRuleSet, type RuleSet } from './contracts.ts'
 import { httpErrors } from './errors.ts'
 import type { SchemaReference } from './records.ts'
-import { identityOf, type RegistryState } from './state.ts'
+import type { RegistryState } from './state.ts'
 
 /** A schema from a request body, validated, parsed and in its stored form. */
 export interface Candidate {
@@ -9,10 +10,12 @@ export interface Candidate {
   readonly schemaType: string
   readonly references: readonly SchemaReference[]
   readonly type: Type
-  readonly identity: string
+  /** As the request gave them; registration merges them with the config and the previous version. */
+  readonly metadata?: Metadata
+  readonly ruleSet?: RuleSet
 }
 
-/** Reads `{schema, schemaType?, references?}`; unknown fields (metadata, ruleSet, id…) are ignored. */
+/** Reads `{schema, schemaType?, references?, metadata?, ruleSet?}`; unknown fields are ignored. */
 export function candidateFrom(state: RegistryState, body: unknown, normalize: boolean): Candidate {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw httpErrors.invalidSchema('the request body must be a JSON object with a "schema" field')
@@ -24,7 +27,16 @@ export function candidateFrom(state: RegistryState, body: unknown, normalize: bo
   const references = validateReferences(fields['references'])
   const type = parseAvro(raw, state.resolve(references))
   const schema = canonicalForm(raw, type, normalize, references.length > 0)
-  return { schema, schemaType: 'AVRO', references, type, identity: identityOf('AVRO', schema, references) }
+  const metadata = parseMetadata(fields['metadata'])
+  const ruleSet = parseRuleSet(fields['ruleSet'])
+  return {
+    schema,
+    schemaType: 'AVRO',
+    references,
+    type,
+    ...(metadata ? { metadata } : {}),
+    ...(ruleSet ? { ruleSet } : {}),
+  }
 }
 
 /** Parses a stored schema (already valid when it was registered). */

@@ -11,6 +11,7 @@ import {
   registryForFile,
   subjectName,
   userSchemaV1,
+  withoutGuid,
 } from '../../helpers/registry-file.ts'
 
 const registry = registryForFile()
@@ -43,8 +44,7 @@ test('unknown body fields and query parameters are ignored', async () => {
       schemaType: 'AVRO',
       metadata: { properties: { owner: 'x' } },
       ruleSet: null,
-      version: 7,
-      id: 9999,
+      whatever: { nested: true },
     },
   )
   assert.equal(response.status, 200)
@@ -128,7 +128,7 @@ test('long subject names with reserved characters round-trip through URL encodin
   const id = await register(encoded, schema)
   assert.ok(((await call(registry(), 'GET', '/subjects/')).body as string[]).includes(subject))
   const latest = await call(registry(), 'GET', `/subjects/${encoded}/versions/latest`)
-  assert.deepEqual(latest.body, { subject, version: 1, id, schema })
+  assert.deepEqual(withoutGuid(latest.body), { subject, version: 1, id, schema })
 })
 
 test('GET /schemas lists subject versions by prefix, the latest only on request; /contexts lists the default', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { deleteConfig, deleteMode, putConfig, putMode } from '../commands.ts'
 import { httpErrors } from '../errors.ts'
+import { contractConfigFields } from '../records.ts'
 import type { SchemaStore } from '../store.ts'
 import { flag, type SubjectParams } from './params.ts'
 
@@ -14,6 +15,7 @@ export function configRoutes(app: FastifyInstance, store: SchemaStore): void {
     return {
       compatibilityLevel: state.compatibility(subject),
       ...(own?.normalize === undefined ? {} : { normalize: own.normalize }),
+      ...(own ? contractConfigFields(own) : {}),
     }
   }
 
