@@ -38,7 +38,11 @@ function addToRegistry(resolved: ResolvedSchema, registry: Record<string, avsc.T
  * Parses an Avro schema with its references: the referenced schemas are parsed first into one
  * named-type registry, so the schema can name their types (Confluent's reference semantics).
  */
-export function parseAvro(schema: string, references: readonly ResolvedSchema[] = []): avsc.Type {
+export function parseAvro(
+  schema: string,
+  references: readonly ResolvedSchema[] = [],
+  options: { strict?: boolean } = {},
+): avsc.Type {
   const json = parseJson(schema)
   const registry: Record<string, avsc.Type> = {}
   try {
@@ -47,7 +51,9 @@ export function parseAvro(schema: string, references: readonly ResolvedSchema[] 
     throw httpErrors.invalidSchema(`a referenced schema does not parse: ${(error as Error).message}`)
   }
   try {
-    return avsc.Type.forSchema(json as avsc.Schema, { registry })
+    // The Avro specification requires a name for records, enums and fixed types (CSR refuses them
+    // too); `strict: false` only for schemas that are already stored.
+    return avsc.Type.forSchema(json as avsc.Schema, { registry, noAnonymousTypes: options.strict !== false })
   } catch (error) {
     throw httpErrors.invalidSchema((error as Error).message)
   }

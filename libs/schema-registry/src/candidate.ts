@@ -44,5 +44,5 @@ export function parseStored(
   state: RegistryState,
   entry: { schema: string; references: readonly SchemaReference[] },
 ): Type {
-  return parseAvro(entry.schema, state.resolve(entry.references))
+  return parseAvro(entry.schema, state.resolve(entry.references), { strict: false })
 }
