@@ -2,24 +2,16 @@ import avsc from 'avsc'
 import { httpErrors } from './errors.ts'
 import type { SchemaReference } from './records.ts'
 
-/** A schema whose references have been looked up: what avsc needs to parse it. */
+/** A schema whose references have been looked up: what a parser needs to parse it. */
 export interface ResolvedSchema {
+  /** The reference's name: an Avro full name, a JSON Schema `$ref` URL or a Protobuf import path. */
+  readonly name: string
+  readonly schemaType: string
   readonly schema: string
   readonly references: readonly ResolvedSchema[]
 }
 
 export type Type = avsc.Type
-
-/** The schema types this registry accepts; JSON Schema and Protobuf are refused with 42201. */
-export const SUPPORTED_SCHEMA_TYPES = ['AVRO'] as const
-
-export function checkSchemaType(schemaType: unknown): void {
-  if (schemaType === undefined || schemaType === null || schemaType === 'AVRO') return
-  if (schemaType === 'JSON' || schemaType === 'PROTOBUF') {
-    throw httpErrors.invalidSchema(`schema type ${schemaType} is not supported by this registry (only AVRO)`)
-  }
-  throw httpErrors.invalidSchema(`invalid schema type ${JSON.stringify(schemaType)}`)
-}
 
 function parseJson(schema: string): unknown {
   try {

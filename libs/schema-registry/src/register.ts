@@ -83,7 +83,7 @@ export function compatibilityMessages(
   const against = isTransitive(level) ? live : live.slice(0, 1)
   return checkCompatibility(
     level,
-    candidate.type,
+    candidate.parsed,
     against.map((entry) => ({ version: entry.version, type: parseStored(state, entry) })),
   )
 }

@@ -274,7 +274,12 @@ export class RegistryState {
           `reference ${ref.name} to ${ref.subject} version ${ref.version} does not exist`,
         )
       }
-      return { schema: entry.schema, references: this.resolve(entry.references, depth + 1) }
+      return {
+        name: ref.name,
+        schemaType: entry.schemaType,
+        schema: entry.schema,
+        references: this.resolve(entry.references, depth + 1),
+      }
     })
   }
 }

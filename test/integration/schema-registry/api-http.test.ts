@@ -23,8 +23,8 @@ test('GET / answers an empty object', async () => {
   assert.deepEqual(response.body, {})
 })
 
-test('GET /schemas/types lists AVRO only', async () => {
-  assert.deepEqual((await call(registry(), 'GET', '/schemas/types')).body, ['AVRO'])
+test('GET /schemas/types lists the three types in CSR order', async () => {
+  assert.deepEqual((await call(registry(), 'GET', '/schemas/types')).body, ['JSON', 'PROTOBUF', 'AVRO'])
 })
 
 test('health and readiness answer 200 once the registry serves', async () => {

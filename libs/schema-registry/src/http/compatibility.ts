@@ -50,7 +50,7 @@ export function compatibilityRoutes(app: FastifyInstance, store: SchemaStore): v
         )
       }
       const entry = findVersion(state, subject, version, false)
-      const messages = checkCompatibility(state.compatibility(subject), candidate.type, [
+      const messages = checkCompatibility(state.compatibility(subject), candidate.parsed, [
         { version: entry.version, type: parseStored(state, entry) },
       ])
       return answer(messages, verbose)

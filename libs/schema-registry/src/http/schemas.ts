@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { SUPPORTED_SCHEMA_TYPES } from '../avro.ts'
 import { httpErrors } from '../errors.ts'
+import { SCHEMA_TYPES } from '../schema-types.ts'
 import type { SchemaVersion } from '../state.ts'
 import type { SchemaStore } from '../store.ts'
 import { versionBody } from '../versions.ts'
@@ -47,7 +47,7 @@ export function schemaRoutes(app: FastifyInstance, store: SchemaStore): void {
     ]
   })
 
-  app.get('/schemas/types', async () => [...SUPPORTED_SCHEMA_TYPES])
+  app.get('/schemas/types', async () => [...SCHEMA_TYPES])
 
   // Every subject version (newest only with latestOnly=true), as CSR's GET /schemas lists them.
   app.get('/schemas', async (request) => {
