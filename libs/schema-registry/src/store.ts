@@ -140,16 +140,20 @@ export class SchemaStore {
 
   async #start(timeoutMs: number): Promise<void> {
     await this.#admin.connect()
-    await this.#admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic: this.topic,
-          numPartitions: 1,
-          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-        },
-      ],
-    })
+    const deadline = Date.now() + timeoutMs
+    await this.#whileUnserved(deadline, () =>
+      this.#admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: this.topic,
+            numPartitions: 1,
+            configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+          },
+        ],
+      }),
+    )
+    await this.#whileUnserved(deadline, () => this.#admin.fetchTopicOffsets(this.topic))
     const metadata = await this.#admin.fetchTopicMetadata({ topics: [this.topic] })
     const partitions = metadata.topics[0]?.partitions.length ?? 0
     if (partitions !== 1) {
@@ -177,6 +181,27 @@ export class SchemaStore {
     await this.#reader.start()
     await this.#reader.catchUp(timeoutMs)
     this.#ready = true
+  }
+
+  /**
+   * A topic created a moment ago can still be unknown to the broker that answers ("This server
+   * does not host this topic-partition", kafkajs gives up on it while waiting for leaders) on a
+   * loaded broker: repeat the step until it is served or the start deadline passes.
+   */
+  async #whileUnserved(deadline: number, step: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await step()
+        return
+      } catch (error) {
+        let unknown = false
+        for (let cause: unknown = error; cause && !unknown; cause = (cause as Error).cause) {
+          unknown = (cause as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION'
+        }
+        if (!unknown || Date.now() > deadline) throw error
+        await delay(Math.min(1_000, 50 * 2 ** attempt))
+      }
+    }
   }
 
   /** Caught up once at start and the reader still follows the topic. */
