@@ -47,18 +47,31 @@ function typesOf(node: Record<string, unknown>): Set<string> {
 
 const isEmptySchema = (node: Node) => node === true || (isObject(node) && Object.keys(node).length === 0)
 
+/** Comparisons allowed per check: nested `oneOf`s over `$ref`s can otherwise grow exponentially. */
+const BUDGET = 50_000
+
+interface Shared {
+  readonly ids: WeakMap<object, number>
+  next: number
+  steps: number
+}
+
 class Diff {
   readonly problems: string[] = []
-  readonly #seen = new Set<string>()
-  readonly #ids = new WeakMap<object, number>()
-  #next = 0
+  readonly #seen: Set<string>
+  readonly #shared: Shared
+
+  constructor(shared: Shared = { ids: new WeakMap(), next: 0, steps: 0 }, seen = new Set<string>()) {
+    this.#shared = shared
+    this.#seen = seen
+  }
 
   #id(node: unknown): number {
     if (typeof node !== 'object' || node === null) return node === false ? -1 : -2
-    let id = this.#ids.get(node)
+    let id = this.#shared.ids.get(node)
     if (id === undefined) {
-      id = this.#next++
-      this.#ids.set(node, id)
+      id = this.#shared.next++
+      this.#shared.ids.set(node, id)
     }
     return id
   }
@@ -69,12 +82,18 @@ class Diff {
 
   /** Compares under a scratch list: whether `original` → `update` is compatible, without reporting. */
   compatible(original: { doc: Doc; node: unknown }, update: { doc: Doc; node: unknown }, path: string) {
-    const scratch = new Diff()
+    // The pairs being compared stay "seen", so a cycle through a combination ends here too.
+    const scratch = new Diff(this.#shared, new Set(this.#seen))
     scratch.compare(original.doc, original.node, update.doc, update.node, path)
     return scratch.problems.length === 0
   }
 
   compare(od: Doc, originalRaw: unknown, ud: Doc, updateRaw: unknown, path: string): void {
+    if (++this.#shared.steps > BUDGET) {
+      if (this.#shared.steps === BUDGET + 1 || this.problems.length === 0)
+        this.add(path, 'TOO_COMPLEX_TO_COMPARE')
+      return
+    }
     const o = deref(od, originalRaw)
     const u = deref(ud, updateRaw)
     const pair = `${this.#id(o.node)}:${this.#id(u.node)}`
