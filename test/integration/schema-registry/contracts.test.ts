@@ -149,6 +149,32 @@ test('config defaults sit under and overrides over what a registration gives', a
   )
 })
 
+test('a subject config merges over the global one when read with defaultToGlobal', async () => {
+  const subject = subjectName()
+  const global = await call(registry(), 'PUT', '/config', {
+    defaultMetadata: { properties: { org: 'acme' } },
+  })
+  assert.equal(global.status, 200, JSON.stringify(global.body))
+  try {
+    await client().updateConfig(subject, { defaultMetadata: { properties: { team: 'payments' } } })
+    const own = (await call(registry(), 'GET', `/config/${subject}`)).body as Record<string, unknown>
+    assert.deepEqual(own['defaultMetadata'], { properties: { team: 'payments' } })
+    const merged = (await call(registry(), 'GET', `/config/${subject}?defaultToGlobal=true`)).body as Record<
+      string,
+      unknown
+    >
+    assert.deepEqual(merged['defaultMetadata'], { properties: { org: 'acme', team: 'payments' } })
+    const registered = await client().registerFullResponse(
+      subject,
+      { schema: payment(avroNamespace()) },
+      false,
+    )
+    assert.deepEqual(registered.metadata?.properties, { org: 'acme', team: 'payments' })
+  } finally {
+    await call(registry(), 'DELETE', '/config')
+  }
+})
+
 test('a compatibility group starts a new line of compatibility for a new major version', async () => {
   const subject = subjectName()
   const ns = avroNamespace()
