@@ -37,17 +37,31 @@ export class ChaosCluster {
   readonly #ports: { port: number; controllerPort: number }
   readonly #processes = new Map<string, ServiceProcess>()
   readonly #ports2 = new Map<string, number>()
+  readonly #env: Readonly<Record<string, Readonly<Record<string, string>>>>
 
-  private constructor(dataDir: string, ports: { port: number; controllerPort: number }) {
+  private constructor(
+    dataDir: string,
+    ports: { port: number; controllerPort: number },
+    env: Readonly<Record<string, Readonly<Record<string, string>>>>,
+  ) {
+    this.#env = env
     this.#dataDir = dataDir
     this.#ports = ports
     this.brokers = [`127.0.0.1:${ports.port}`]
     this.logDir = join(dataDir, 'services')
   }
 
-  static async start(services: readonly string[]): Promise<ChaosCluster> {
+  /** `env` adds variables per service name (a scenario's own limits), over the stack's defaults. */
+  static async start(
+    services: readonly string[],
+    options: { env?: Readonly<Record<string, Readonly<Record<string, string>>>> } = {},
+  ): Promise<ChaosCluster> {
     const dataDir = await mkdtemp(join(tmpdir(), 'backbone-chaos-'))
-    const cluster = new ChaosCluster(dataDir, { port: await freePort(), controllerPort: await freePort() })
+    const cluster = new ChaosCluster(
+      dataDir,
+      { port: await freePort(), controllerPort: await freePort() },
+      options.env ?? {},
+    )
     try {
       await mkdir(cluster.logDir, { recursive: true })
       await cluster.#startBroker(false)
@@ -126,6 +140,7 @@ export class ChaosCluster {
         SCHEMA_REGISTRY_URL: registryUrl,
         LOG_LEVEL: 'warn',
         ...service.env?.(context),
+        ...this.#env[name],
       },
     })
     this.#processes.set(name, started)

@@ -67,3 +67,10 @@ export function assertRegistryError(
   assert.equal(typeof body.message, 'string')
   assert.ok(body.message.length > 0)
 }
+
+/** A read answer without its `guid` (derived from the content, asserted where GUIDs are the subject). */
+export function withoutGuid(body: unknown): unknown {
+  const { guid, ...rest } = body as { guid?: unknown }
+  assert.equal(typeof guid, 'string', `no guid in ${JSON.stringify(body)}`)
+  return rest
+}

@@ -1,5 +1,5 @@
 import { parseAvroSchema } from '@event-backbone/catalog'
-import { checkCompatibility } from '../../schema-registry/index.ts'
+import { checkCompatibility, parseSchema } from '../../schema-registry/index.ts'
 
 /** Semantic-version bumps, weakest first. */
 export const bumps = ['none', 'patch', 'minor', 'major'] as const
@@ -53,9 +53,9 @@ export function schemaChanges(
     else if (old === text) change(eventType, 'unchanged')
     else if (canonical(old) === canonical(text)) change(eventType, 'documentation')
     else {
-      const messages = checkCompatibility('BACKWARD', parseAvroSchema(JSON.parse(text) as object), [
-        { version: 1, type: parseAvroSchema(JSON.parse(old) as object) },
-      ])
+      // The registry's own parse and check, as `schemas check` gets them over HTTP.
+      const parse = (schema: string) => parseSchema('AVRO', schema, [], { normalize: false, strict: false })
+      const messages = checkCompatibility('BACKWARD', parse(text), [{ version: 1, type: parse(old) }])
       change(eventType, messages.length === 0 ? 'compatible' : 'incompatible', messages)
     }
   }

@@ -2,24 +2,16 @@ import avsc from 'avsc'
 import { httpErrors } from './errors.ts'
 import type { SchemaReference } from './records.ts'
 
-/** A schema whose references have been looked up: what avsc needs to parse it. */
+/** A schema whose references have been looked up: what a parser needs to parse it. */
 export interface ResolvedSchema {
+  /** The reference's name: an Avro full name, a JSON Schema `$ref` URL or a Protobuf import path. */
+  readonly name: string
+  readonly schemaType: string
   readonly schema: string
   readonly references: readonly ResolvedSchema[]
 }
 
 export type Type = avsc.Type
-
-/** The schema types this registry accepts; JSON Schema and Protobuf are refused with 42201. */
-export const SUPPORTED_SCHEMA_TYPES = ['AVRO'] as const
-
-export function checkSchemaType(schemaType: unknown): void {
-  if (schemaType === undefined || schemaType === null || schemaType === 'AVRO') return
-  if (schemaType === 'JSON' || schemaType === 'PROTOBUF') {
-    throw httpErrors.invalidSchema(`schema type ${schemaType} is not supported by this registry (only AVRO)`)
-  }
-  throw httpErrors.invalidSchema(`invalid schema type ${JSON.stringify(schemaType)}`)
-}
 
 function parseJson(schema: string): unknown {
   try {
@@ -38,7 +30,11 @@ function addToRegistry(resolved: ResolvedSchema, registry: Record<string, avsc.T
  * Parses an Avro schema with its references: the referenced schemas are parsed first into one
  * named-type registry, so the schema can name their types (Confluent's reference semantics).
  */
-export function parseAvro(schema: string, references: readonly ResolvedSchema[] = []): avsc.Type {
+export function parseAvro(
+  schema: string,
+  references: readonly ResolvedSchema[] = [],
+  options: { strict?: boolean } = {},
+): avsc.Type {
   const json = parseJson(schema)
   const registry: Record<string, avsc.Type> = {}
   try {
@@ -47,7 +43,9 @@ export function parseAvro(schema: string, references: readonly ResolvedSchema[] 
     throw httpErrors.invalidSchema(`a referenced schema does not parse: ${(error as Error).message}`)
   }
   try {
-    return avsc.Type.forSchema(json as avsc.Schema, { registry })
+    // The Avro specification requires a name for records, enums and fixed types (CSR refuses them
+    // too); `strict: false` only for schemas that are already stored.
+    return avsc.Type.forSchema(json as avsc.Schema, { registry, noAnonymousTypes: options.strict !== false })
   } catch (error) {
     throw httpErrors.invalidSchema((error as Error).message)
   }

@@ -1,8 +1,8 @@
-import { type Candidate, candidateFrom, parseStored } from './candidate.ts'
-import { checkCompatibility, isTransitive, parseCompatibilityLevel } from './compatibility.ts'
+import { parseCompatibilityLevel } from './compatibility.ts'
+import { type ContractConfig, parseMetadata, parseRuleSet } from './contracts.ts'
 import { httpErrors } from './errors.ts'
-import type { StoreRecord } from './records.ts'
-import { identityOf, parseMode, type RegistryState } from './state.ts'
+import { contractConfigFields, type StoreRecord } from './records.ts'
+import { parseMode, type RegistryState } from './state.ts'
 import { findVersion, parseVersion } from './versions.ts'
 
 /*
@@ -15,77 +15,13 @@ export interface Outcome<T> {
   readonly result: T
 }
 
-function refuseUnlessWritable(state: RegistryState, subject: string | null): void {
+export function refuseUnlessWritable(state: RegistryState, subject: string | null): void {
   const mode = state.effectiveMode(subject)
   if (mode === 'READONLY') {
     throw httpErrors.operationNotPermitted(
       subject === null ? 'The registry is in read-only mode' : `Subject ${subject} is in read-only mode`,
     )
   }
-}
-
-/** Version checks in CSR's order: the latest live version, or all of them for transitive levels. */
-export function compatibilityMessages(state: RegistryState, subject: string, candidate: Candidate): string[] {
-  const level = state.compatibility(subject)
-  const live = state.versions(subject, false).reverse()
-  const against = isTransitive(level) ? live : live.slice(0, 1)
-  return checkCompatibility(
-    level,
-    candidate.type,
-    against.map((entry) => ({ version: entry.version, type: parseStored(state, entry) })),
-  )
-}
-
-export function registerSchema(
-  state: RegistryState,
-  subject: string,
-  body: unknown,
-  options: { normalize: boolean },
-): Outcome<{ id: number; version: number }> {
-  const mode = state.effectiveMode(subject)
-  refuseUnlessWritable(state, subject)
-  const candidate = candidateFrom(state, body, options.normalize || state.normalize(subject))
-  const existing = state
-    .versions(subject, false)
-    .find((entry) => identityOf(entry.schemaType, entry.schema, entry.references) === candidate.identity)
-  if (existing) {
-    return { records: [], result: { id: existing.id, version: existing.version } }
-  }
-  const fields = body as Record<string, unknown>
-  let id = state.idForIdentity(candidate.identity)
-  let version = state.nextVersion(subject)
-  if (mode === 'IMPORT') {
-    const wanted = fields['id']
-    if (typeof wanted !== 'number' || !Number.isInteger(wanted) || wanted < 1) {
-      throw httpErrors.operationNotPermitted('In IMPORT mode a registration must give its schema id')
-    }
-    const holder = state.schemaById(wanted)
-    if (holder && state.idForIdentity(candidate.identity) !== wanted) {
-      throw httpErrors.operationNotPermitted(`Schema id ${wanted} already holds another schema`)
-    }
-    id = wanted
-    if (
-      typeof fields['version'] === 'number' &&
-      Number.isInteger(fields['version']) &&
-      fields['version'] > 0
-    ) {
-      version = fields['version']
-    }
-  } else {
-    const messages = compatibilityMessages(state, subject, candidate)
-    if (messages.length > 0) throw httpErrors.incompatible(subject, messages)
-  }
-  id ??= state.maxId + 1
-  const value = {
-    subject,
-    version,
-    id,
-    schema: candidate.schema,
-    deleted: false,
-    schemaType: candidate.schemaType,
-    references: candidate.references,
-  }
-  return { records: [{ key: { keytype: 'SCHEMA', subject, version }, value }], result: { id, version } }
 }
 
 function refuseIfReferenced(state: RegistryState, subject: string, version: number): void {
@@ -143,23 +79,44 @@ export function deleteSubject(state: RegistryState, subject: string, permanent: 
   }
 }
 
+/** The contract fields of a PUT /config body; a field left out keeps its previous value. */
+function contractSettings(
+  fields: Record<string, unknown>,
+  previous: ContractConfig | undefined,
+): ContractConfig {
+  const settings: Record<string, unknown> = { ...(previous ? contractConfigFields(previous) : {}) }
+  const group = fields['compatibilityGroup']
+  if (group !== undefined && group !== null && typeof group !== 'string') {
+    throw httpErrors.invalidSchema('compatibilityGroup must be a string')
+  }
+  if (typeof group === 'string') settings['compatibilityGroup'] = group
+  for (const field of ['defaultMetadata', 'overrideMetadata'] as const) {
+    if (fields[field] !== undefined && fields[field] !== null) settings[field] = parseMetadata(fields[field])
+  }
+  for (const field of ['defaultRuleSet', 'overrideRuleSet'] as const) {
+    if (fields[field] !== undefined && fields[field] !== null) settings[field] = parseRuleSet(fields[field])
+  }
+  return contractConfigFields(settings as ContractConfig)
+}
+
 /** PUT /config and /config/{s}: `{compatibility}` or a full config object; echoes what was set. */
 export function putConfig(
   state: RegistryState,
   subject: string | null,
   body: unknown,
-): Outcome<{ compatibility: string; normalize?: boolean }> {
+): Outcome<Record<string, unknown>> {
   const fields = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>
   const requested = fields['compatibility'] ?? fields['compatibilityLevel']
   const previous = state.config(subject)
-  // A body with only other settings (normalize) keeps the level in force.
+  // A body with only other settings (normalize, metadata…) keeps the level in force.
   const level = requested === undefined ? state.compatibility(subject) : parseCompatibilityLevel(requested)
   if (!level) throw httpErrors.invalidCompatibilityLevel(requested)
   const normalize = typeof fields['normalize'] === 'boolean' ? fields['normalize'] : previous?.normalize
-  const value = { compatibilityLevel: level, ...(normalize === undefined ? {} : { normalize }) }
+  const contract = contractSettings(fields, previous)
+  const value = { compatibilityLevel: level, ...(normalize === undefined ? {} : { normalize }), ...contract }
   return {
     records: [{ key: { keytype: 'CONFIG', subject }, value }],
-    result: { compatibility: level, ...(normalize === undefined ? {} : { normalize }) },
+    result: { compatibility: level, ...(normalize === undefined ? {} : { normalize }), ...contract },
   }
 }
 

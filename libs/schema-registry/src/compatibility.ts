@@ -1,4 +1,4 @@
-import type { Type } from './avro.ts'
+import type { ParsedSchema } from './schema-types.ts'
 
 export const CompatibilityLevel = {
   NONE: 'NONE',
@@ -23,14 +23,10 @@ export function isTransitive(level: CompatibilityLevel): boolean {
   return level.endsWith('_TRANSITIVE')
 }
 
-/** Whether `reader` can read data written with `writer` (avsc schema resolution); the reason if not. */
-function canRead(reader: Type, writer: Type): string | undefined {
-  try {
-    reader.createResolver(writer)
-    return undefined
-  } catch (error) {
-    return (error as Error).message
-  }
+/** Why `reader` cannot read data written with `writer` (each type's rules); undefined when it can. */
+function canRead(reader: ParsedSchema, writer: ParsedSchema): string | undefined {
+  const problems = reader.readErrors(writer)
+  return problems.length === 0 ? undefined : problems.join('; ')
 }
 
 /**
@@ -40,8 +36,8 @@ function canRead(reader: Type, writer: Type): string | undefined {
  */
 export function checkCompatibility(
   level: CompatibilityLevel,
-  candidate: Type,
-  existing: ReadonlyArray<{ readonly version: number; readonly type: Type }>,
+  candidate: ParsedSchema,
+  existing: ReadonlyArray<{ readonly version: number; readonly type: ParsedSchema }>,
 ): string[] {
   if (level === 'NONE') return []
   const backward = level.startsWith('BACKWARD') || level.startsWith('FULL')

@@ -70,6 +70,10 @@ export const httpErrors = {
     ),
   operationNotPermitted: (detail: string) => unprocessable(42205, detail),
   referenceExists: (detail: string) => unprocessable(42206, detail),
+  schemaTooLarge: (detail: string) => unprocessable(42209, `Schema too large: ${detail}`),
+  invalidRuleSet: (detail: string) => unprocessable(42210, `Invalid rule set: ${detail}`),
+  bodyTooLarge: (limit: number) =>
+    new RegistryHttpError(413, 413, `Request body larger than the limit of ${limit} bytes`),
   storeError: (detail: string) =>
     new RegistryHttpError(500, 50001, `Error in the backend data store: ${detail}`),
   timeout: (detail: string) => new RegistryHttpError(500, 50002, `Operation timed out: ${detail}`),

@@ -1,3 +1,5 @@
+import { type ContractConfig, type Metadata, parseMetadata, parseRuleSet, type RuleSet } from './contracts.ts'
+
 /*
  * The storage layout of the `_schemas` topic, as Confluent Schema Registry and Karapace write it:
  * compact JSON keys and values whose key order is fixed, so equal keys are equal bytes and log
@@ -25,11 +27,37 @@ export interface SchemaValue {
   readonly deleted: boolean
   readonly schemaType?: string
   readonly references?: readonly SchemaReference[]
+  readonly metadata?: Metadata
+  readonly ruleSet?: RuleSet
 }
 
-export interface ConfigValue {
+export interface ConfigValue extends ContractConfig {
   readonly compatibilityLevel: string
   readonly normalize?: boolean
+}
+
+const CONTRACT_CONFIG_FIELDS = [
+  'compatibilityGroup',
+  'defaultMetadata',
+  'overrideMetadata',
+  'defaultRuleSet',
+  'overrideRuleSet',
+] as const
+
+/** The config's data-contract fields that are set, in CSR's order. */
+export function contractConfigFields(value: ContractConfig): ContractConfig {
+  const fields: Record<string, unknown> = {}
+  for (const field of CONTRACT_CONFIG_FIELDS) if (value[field] !== undefined) fields[field] = value[field]
+  return fields as ContractConfig
+}
+
+/** Records written by other registries are trusted as far as they parse; a bad contract is dropped. */
+function lenient<T>(parse: () => T): T | undefined {
+  try {
+    return parse()
+  } catch {
+    return undefined
+  }
 }
 
 export interface ModeValue {
@@ -84,6 +112,8 @@ export function encodeValue(record: StoreRecord): string | null {
               references: v.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version })),
             }
           : {}),
+        ...(v.metadata ? { metadata: v.metadata } : {}),
+        ...(v.ruleSet ? { ruleSet: v.ruleSet } : {}),
       })
     }
     case 'CONFIG': {
@@ -91,6 +121,7 @@ export function encodeValue(record: StoreRecord): string | null {
       return JSON.stringify({
         compatibilityLevel: v.compatibilityLevel,
         ...(v.normalize === undefined ? {} : { normalize: v.normalize }),
+        ...contractConfigFields(v),
       })
     }
     case 'MODE':
@@ -102,6 +133,9 @@ export function encodeValue(record: StoreRecord): string | null {
   }
   return null
 }
+
+const optional = <K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: T }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -137,6 +171,14 @@ export function decodeRecord(key: string, value: string | null): StoreRecord | u
           deleted: v['deleted'] === true,
           schemaType: typeof v['schemaType'] === 'string' ? v['schemaType'] : 'AVRO',
           references: Array.isArray(v['references']) ? (v['references'] as SchemaReference[]) : [],
+          ...optional(
+            'metadata',
+            lenient(() => parseMetadata(v['metadata'])),
+          ),
+          ...optional(
+            'ruleSet',
+            lenient(() => parseRuleSet(v['ruleSet'])),
+          ),
         },
       }
     }
@@ -146,9 +188,31 @@ export function decodeRecord(key: string, value: string | null): StoreRecord | u
       const level = parsedValue['compatibilityLevel']
       if (typeof level !== 'string') return undefined
       const normalize = parsedValue['normalize']
+      const group = parsedValue['compatibilityGroup']
+      const contract = parsedValue
       return {
         key,
-        value: { compatibilityLevel: level, ...(typeof normalize === 'boolean' ? { normalize } : {}) },
+        value: {
+          compatibilityLevel: level,
+          ...(typeof normalize === 'boolean' ? { normalize } : {}),
+          ...optional('compatibilityGroup', typeof group === 'string' ? group : undefined),
+          ...optional(
+            'defaultMetadata',
+            lenient(() => parseMetadata(contract['defaultMetadata'])),
+          ),
+          ...optional(
+            'overrideMetadata',
+            lenient(() => parseMetadata(contract['overrideMetadata'])),
+          ),
+          ...optional(
+            'defaultRuleSet',
+            lenient(() => parseRuleSet(contract['defaultRuleSet'])),
+          ),
+          ...optional(
+            'overrideRuleSet',
+            lenient(() => parseRuleSet(contract['overrideRuleSet'])),
+          ),
+        },
       }
     }
     case 'MODE': {

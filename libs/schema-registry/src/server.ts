@@ -15,6 +15,10 @@ export interface SchemaRegistryOptions {
   readonly startTimeoutMs?: number
   /** Bound on a write's catch-up and on waiting for the reader to consume it. */
   readonly writeTimeoutMs?: number
+  /** Largest request body; a larger one is answered 413 before it is read or parsed. */
+  readonly maxBodyBytes?: number
+  /** Largest record the registry appends to its topic; a larger schema is refused with 42209. */
+  readonly maxRecordBytes?: number
   /** A pino logger: 5xx answers are logged with their cause. */
   readonly logger?: FastifyBaseLogger
 }
@@ -36,8 +40,12 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
     ...(options.kafkaConfig ? { kafkaConfig: options.kafkaConfig } : {}),
     ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
     ...(options.writeTimeoutMs === undefined ? {} : { writeTimeoutMs: options.writeTimeoutMs }),
+    ...(options.maxRecordBytes === undefined ? {} : { maxRecordBytes: options.maxRecordBytes }),
   })
-  const app = buildRegistryApp(store, options.logger === undefined ? {} : { logger: options.logger })
+  const app = buildRegistryApp(store, {
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+  })
   try {
     await app.listen({ host, port: options.port ?? 8081 })
   } catch (error) {

@@ -1,5 +1,13 @@
 import type { ResolvedSchema } from './avro.ts'
 import { type CompatibilityLevel, DEFAULT_COMPATIBILITY, parseCompatibilityLevel } from './compatibility.ts'
+import {
+  type ContractConfig,
+  guidOf,
+  type Metadata,
+  mergeMetadata,
+  mergeRuleSets,
+  type RuleSet,
+} from './contracts.ts'
 import { httpErrors } from './errors.ts'
 import type { ConfigValue, SchemaReference, StoreRecord } from './records.ts'
 
@@ -10,6 +18,10 @@ export interface SchemaVersion {
   readonly schema: string
   readonly schemaType: string
   readonly references: readonly SchemaReference[]
+  readonly metadata?: Metadata
+  readonly ruleSet?: RuleSet
+  /** Derived from the content (CSR's MD5-based GUID), not stored. */
+  readonly guid: string
   readonly deleted: boolean
 }
 
@@ -22,13 +34,24 @@ export function parseMode(value: unknown): Mode | undefined {
   return Object.hasOwn(Mode, upper) ? (upper as Mode) : undefined
 }
 
-/** What makes two registrations "the same schema": same type, canonical text and references. */
-export function identityOf(
-  schemaType: string,
-  schema: string,
-  references: readonly SchemaReference[],
-): string {
-  return `${schemaType}\n${schema}\n${JSON.stringify(references)}`
+/**
+ * What makes two registrations "the same schema" (one id, one GUID), as in CSR: same type,
+ * canonical text, references, metadata and rule set. Other metadata or rules make a new schema.
+ */
+export function identityOf(entry: {
+  readonly schemaType: string
+  readonly schema: string
+  readonly references: readonly SchemaReference[]
+  readonly metadata?: Metadata | undefined
+  readonly ruleSet?: RuleSet | undefined
+}): string {
+  return JSON.stringify([
+    entry.schemaType,
+    entry.schema,
+    entry.references,
+    entry.metadata ?? null,
+    entry.ruleSet ?? null,
+  ])
 }
 
 const usageKey = (subject: string, version: number) => `${subject}\u0000${version}`
@@ -43,6 +66,7 @@ export class RegistryState {
   private readonly modes = new Map<string | null, Mode>()
   private readonly idsByIdentity = new Map<string, number>()
   private readonly schemasById = new Map<number, SchemaVersion>()
+  private readonly idsByGuid = new Map<string, number>()
   private readonly usages = new Map<number, Set<string>>()
   private highestId = 0
 
@@ -90,16 +114,21 @@ export class RegistryState {
       if (previous && this.usages.get(previous.id)?.size === 0) {
         this.usages.delete(previous.id)
         this.schemasById.delete(previous.id)
+        this.idsByGuid.delete(previous.guid)
       }
       return
     }
+    const references = value.references ?? []
     const entry: SchemaVersion = {
       subject,
       version,
       id: value.id,
       schema: value.schema,
       schemaType: value.schemaType ?? 'AVRO',
-      references: value.references ?? [],
+      references,
+      ...(value.metadata ? { metadata: value.metadata } : {}),
+      ...(value.ruleSet ? { ruleSet: value.ruleSet } : {}),
+      guid: guidOf(value.schema, references, value.metadata, value.ruleSet),
       deleted: value.deleted,
     }
     if (!versions) {
@@ -108,8 +137,9 @@ export class RegistryState {
     }
     versions.set(version, entry)
     this.highestId = Math.max(this.highestId, entry.id)
-    this.idsByIdentity.set(identityOf(entry.schemaType, entry.schema, entry.references), entry.id)
+    this.idsByIdentity.set(identityOf(entry), entry.id)
     if (!this.schemasById.has(entry.id)) this.schemasById.set(entry.id, entry)
+    if (!this.idsByGuid.has(entry.guid)) this.idsByGuid.set(entry.guid, entry.id)
     let users = this.usages.get(entry.id)
     if (!users) {
       users = new Set()
@@ -149,6 +179,11 @@ export class RegistryState {
 
   schemaById(id: number): SchemaVersion | undefined {
     return this.schemasById.get(id)
+  }
+
+  schemaByGuid(guid: string): SchemaVersion | undefined {
+    const id = this.idsByGuid.get(guid.toLowerCase())
+    return id === undefined ? undefined : this.schemasById.get(id)
   }
 
   idForIdentity(identity: string): number | undefined {
@@ -195,6 +230,27 @@ export class RegistryState {
     )
   }
 
+  /**
+   * The data-contract settings in force for a subject: CSR's Config.mergeConfigs, the subject's
+   * own value over the global one (metadata and rule sets merge).
+   */
+  contractConfig(subject: string | null): ContractConfig {
+    const global = this.configs.get(null)
+    const own = subject === null ? undefined : this.configs.get(subject)
+    const compatibilityGroup = own?.compatibilityGroup ?? global?.compatibilityGroup
+    const defaultMetadata = mergeMetadata(global?.defaultMetadata, own?.defaultMetadata)
+    const overrideMetadata = mergeMetadata(global?.overrideMetadata, own?.overrideMetadata)
+    const defaultRuleSet = mergeRuleSets(global?.defaultRuleSet, own?.defaultRuleSet)
+    const overrideRuleSet = mergeRuleSets(global?.overrideRuleSet, own?.overrideRuleSet)
+    return {
+      ...(compatibilityGroup === undefined ? {} : { compatibilityGroup }),
+      ...(defaultMetadata ? { defaultMetadata } : {}),
+      ...(overrideMetadata ? { overrideMetadata } : {}),
+      ...(defaultRuleSet ? { defaultRuleSet } : {}),
+      ...(overrideRuleSet ? { overrideRuleSet } : {}),
+    }
+  }
+
   normalize(subject: string): boolean {
     return this.configs.get(subject)?.normalize ?? this.configs.get(null)?.normalize ?? false
   }
@@ -218,7 +274,12 @@ export class RegistryState {
           `reference ${ref.name} to ${ref.subject} version ${ref.version} does not exist`,
         )
       }
-      return { schema: entry.schema, references: this.resolve(entry.references, depth + 1) }
+      return {
+        name: ref.name,
+        schemaType: entry.schemaType,
+        schema: entry.schema,
+        references: this.resolve(entry.references, depth + 1),
+      }
     })
   }
 }

@@ -8,8 +8,9 @@ import {
 } from '@event-backbone/errors'
 import { type Admin, type ConfigResourceTypes, Kafka, type KafkaConfig, logLevel } from 'kafkajs'
 import type { Outcome } from './commands.ts'
-import { RegistryHttpError } from './errors.ts'
+import { httpErrors, RegistryHttpError } from './errors.ts'
 import { StoreReader } from './reader.ts'
+import { encodeKey, encodeValue, type StoreRecord } from './records.ts'
 import { RegistryState } from './state.ts'
 import { StoreWriter } from './writer.ts'
 
@@ -21,7 +22,15 @@ export interface StoreOptions {
   readonly startTimeoutMs?: number
   readonly writeTimeoutMs?: number
   readonly writeAttempts?: number
+  /**
+   * Largest record (key + value bytes) a write may append; a larger one is refused with 42209
+   * before anything is written. Below Kafka's default `max.message.bytes` (1,048,588), which
+   * counts the batch overhead too.
+   */
+  readonly maxRecordBytes?: number
 }
+
+export const DEFAULT_MAX_RECORD_BYTES = 1_000_000
 
 // kafkajs's ConfigResourceTypes.TOPIC; the enum is not a named ESM export of the CommonJS package.
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes
@@ -49,6 +58,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
+/** A record Kafka would refuse (MESSAGE_TOO_LARGE) is refused here, as CSR's 42209, without writing. */
+function refuseOversized(records: readonly StoreRecord[], limit: number): void {
+  for (const record of records) {
+    const value = encodeValue(record)
+    const size = Buffer.byteLength(encodeKey(record.key)) + (value === null ? 0 : Buffer.byteLength(value))
+    if (size > limit) {
+      throw httpErrors.schemaTooLarge(
+        `the stored record would take ${size} bytes, over the limit of ${limit}`,
+      )
+    }
+  }
+}
+
 /**
  * The registry's storage: a compacted one-partition topic, a reader that folds it into the state,
  * and the single transactional writer. Reads are served from `state`; writes go through `execute`.
@@ -61,6 +83,7 @@ export class SchemaStore {
   readonly #writer: StoreWriter
   readonly #writeTimeoutMs: number
   readonly #writeAttempts: number
+  readonly #maxRecordBytes: number
   #queue: Promise<unknown> = Promise.resolve()
   #ready = false
 
@@ -69,6 +92,7 @@ export class SchemaStore {
     this.#admin = admin
     this.#writeTimeoutMs = options.writeTimeoutMs ?? 15_000
     this.#writeAttempts = options.writeAttempts ?? 6
+    this.#maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
     this.#reader = new StoreReader({ kafka, admin, topic: options.topic, state: this.state })
     this.#writer = new StoreWriter({
       kafka,
@@ -116,16 +140,20 @@ export class SchemaStore {
 
   async #start(timeoutMs: number): Promise<void> {
     await this.#admin.connect()
-    await this.#admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic: this.topic,
-          numPartitions: 1,
-          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-        },
-      ],
-    })
+    const deadline = Date.now() + timeoutMs
+    await this.#whileUnserved(deadline, () =>
+      this.#admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: this.topic,
+            numPartitions: 1,
+            configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+          },
+        ],
+      }),
+    )
+    await this.#whileUnserved(deadline, () => this.#admin.fetchTopicOffsets(this.topic))
     const metadata = await this.#admin.fetchTopicMetadata({ topics: [this.topic] })
     const partitions = metadata.topics[0]?.partitions.length ?? 0
     if (partitions !== 1) {
@@ -153,6 +181,27 @@ export class SchemaStore {
     await this.#reader.start()
     await this.#reader.catchUp(timeoutMs)
     this.#ready = true
+  }
+
+  /**
+   * A topic created a moment ago can still be unknown to the broker that answers ("This server
+   * does not host this topic-partition", kafkajs gives up on it while waiting for leaders) on a
+   * loaded broker: repeat the step until it is served or the start deadline passes.
+   */
+  async #whileUnserved(deadline: number, step: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await step()
+        return
+      } catch (error) {
+        let unknown = false
+        for (let cause: unknown = error; cause && !unknown; cause = (cause as Error).cause) {
+          unknown = (cause as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION'
+        }
+        if (!unknown || Date.now() > deadline) throw error
+        await delay(Math.min(1_000, 50 * 2 ** attempt))
+      }
+    }
   }
 
   /** Caught up once at start and the reader still follows the topic. */
@@ -203,6 +252,7 @@ export class SchemaStore {
         try {
           await this.#reader.catchUp(Math.max(1, deadline - Date.now()))
           outcome = command(this.state)
+          refuseOversized(outcome.records, this.#maxRecordBytes)
         } catch (error) {
           await this.#writer.discard(transaction)
           throw error

@@ -35,6 +35,9 @@ export function versionBody(entry: SchemaVersion): Record<string, unknown> {
     id: entry.id,
     ...(entry.schemaType === 'AVRO' ? {} : { schemaType: entry.schemaType }),
     ...(entry.references.length > 0 ? { references: entry.references } : {}),
+    ...(entry.metadata ? { metadata: entry.metadata } : {}),
+    ...(entry.ruleSet ? { ruleSet: entry.ruleSet } : {}),
+    guid: entry.guid,
     schema: entry.schema,
   }
 }

@@ -60,7 +60,8 @@ test('a running registry whose storage topic disappeared answers a 5xxxx error b
   assert.ok(body.message.length > 0)
   // Reads, and re-registrations of known schemas, keep being served from memory.
   assert.equal((await call(registry, 'GET', '/schemas/ids/1')).status, 200)
-  assert.deepEqual((await call(registry, 'POST', '/subjects/lost/versions', { schema })).body, { id: 1 })
+  const again = await call(registry, 'POST', '/subjects/lost/versions', { schema })
+  assert.equal((again.body as { id: number }).id, 1)
 })
 
 test('a storage topic with several partitions or without compaction is refused at start', async (t) => {

@@ -2,12 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { RegistryHttpError, RegistryState, type StoreRecord } from '#libs/schema-registry'
-import {
-  deleteSubject,
-  deleteVersion,
-  putConfig,
-  registerSchema,
-} from '../../../libs/schema-registry/src/commands.ts'
+import { deleteSubject, deleteVersion, putConfig } from '../../../libs/schema-registry/src/commands.ts'
+import { registerSchema } from '../../../libs/schema-registry/src/register.ts'
 
 const subjects = ['a', 'b', 'c']
 const schemas = ['A', 'B', 'C', 'D'].map((name) => JSON.stringify({ type: 'record', name, fields: [] }))

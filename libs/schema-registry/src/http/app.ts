@@ -9,13 +9,16 @@ import { registerErrorHandlers } from './errors-handler.ts'
 import { schemaRoutes } from './schemas.ts'
 import { subjectRoutes } from './subjects.ts'
 
+/** 1 MiB: the largest schema Kafka's default `max.message.bytes` could store, with its escaping. */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576
+
 /** Metric names of the registry (docs/metrics.md). */
 export const registryMetricNames = { requests: 'eb_registry_requests_total' } as const
 
 /** The Confluent-compatible REST API over a store; reads come from memory, writes go through the store. */
 export function buildRegistryApp(
   store: SchemaStore,
-  options: { logger?: FastifyBaseLogger } = {},
+  options: { logger?: FastifyBaseLogger; maxBodyBytes?: number } = {},
 ): FastifyInstance {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
@@ -23,7 +26,9 @@ export function buildRegistryApp(
     logController: new LogController({ disableRequestLogging: true }),
     // Subjects are `<topic>-value` and topic names reach 249 characters; find-my-way's default is 100.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
-    bodyLimit: 16 * 1024 * 1024,
+    // fastify refuses a longer body with 413 from its Content-Length (or as soon as the stream
+    // passes the limit), before any parsing.
+    bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   })
   registerContentTypes(app)
   registerErrorHandlers(app)

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { candidateFrom, parseStored } from '../candidate.ts'
-import { compatibilityMessages } from '../commands.ts'
 import { checkCompatibility } from '../compatibility.ts'
 import { httpErrors } from '../errors.ts'
+import { compatibilityMessages, contractFor } from '../register.ts'
 import type { SchemaStore } from '../store.ts'
 import { findVersion, parseVersion } from '../versions.ts'
 import { flag, type SubjectParams, type VersionParams } from './params.ts'
@@ -24,7 +24,10 @@ export function compatibilityRoutes(app: FastifyInstance, store: SchemaStore): v
         request.body,
         flag(request.query, 'normalize') || state.normalize(subject),
       )
-      return answer(compatibilityMessages(state, subject, candidate), flag(request.query, 'verbose'))
+      return answer(
+        compatibilityMessages(state, subject, candidate, contractFor(state, subject, candidate).metadata),
+        flag(request.query, 'verbose'),
+      )
     },
   )
 
@@ -41,10 +44,13 @@ export function compatibilityRoutes(app: FastifyInstance, store: SchemaStore): v
       const verbose = flag(request.query, 'verbose')
       if (spec === 'latest') {
         if (state.versions(subject, false).length === 0) throw httpErrors.subjectNotFound(subject)
-        return answer(compatibilityMessages(state, subject, candidate), verbose)
+        return answer(
+          compatibilityMessages(state, subject, candidate, contractFor(state, subject, candidate).metadata),
+          verbose,
+        )
       }
       const entry = findVersion(state, subject, version, false)
-      const messages = checkCompatibility(state.compatibility(subject), candidate.type, [
+      const messages = checkCompatibility(state.compatibility(subject), candidate.parsed, [
         { version: entry.version, type: parseStored(state, entry) },
       ])
       return answer(messages, verbose)

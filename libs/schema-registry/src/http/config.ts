@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { deleteConfig, deleteMode, putConfig, putMode } from '../commands.ts'
 import { httpErrors } from '../errors.ts'
+import { contractConfigFields } from '../records.ts'
 import type { SchemaStore } from '../store.ts'
 import { flag, type SubjectParams } from './params.ts'
 
@@ -9,11 +10,14 @@ type Req = FastifyRequest<{ Params: SubjectParams }>
 export function configRoutes(app: FastifyInstance, store: SchemaStore): void {
   const { state } = store
 
-  const configBody = (subject: string | null) => {
+  /** A config as set; with `effective` (`defaultToGlobal`), merged over the global one as registration applies it. */
+  const configBody = (subject: string | null, effective = false) => {
     const own = state.config(subject)
+    const normalize = effective ? (own?.normalize ?? state.config(null)?.normalize) : own?.normalize
     return {
       compatibilityLevel: state.compatibility(subject),
-      ...(own?.normalize === undefined ? {} : { normalize: own.normalize }),
+      ...(normalize === undefined ? {} : { normalize }),
+      ...(effective ? state.contractConfig(subject) : own ? contractConfigFields(own) : {}),
     }
   }
 
@@ -24,10 +28,9 @@ export function configRoutes(app: FastifyInstance, store: SchemaStore): void {
   // 404 when the subject has no level of its own: @kafkajs/confluent-schema-registry relies on it.
   app.get('/config/:subject', async (request: Req) => {
     const { subject } = request.params
-    if (!state.config(subject) && !flag(request.query, 'defaultToGlobal')) {
-      throw httpErrors.subjectLevelCompatibilityNotConfigured(subject)
-    }
-    return configBody(subject)
+    const effective = flag(request.query, 'defaultToGlobal')
+    if (!state.config(subject) && !effective) throw httpErrors.subjectLevelCompatibilityNotConfigured(subject)
+    return configBody(subject, effective)
   })
   app.put('/config/:subject', async (request: Req) =>
     store.execute((current) => putConfig(current, request.params.subject, request.body)),

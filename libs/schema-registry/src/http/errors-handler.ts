@@ -20,6 +20,9 @@ export function toHttpError(error: unknown): RegistryHttpError {
       return new RegistryHttpError(415, 415, 'HTTP 415 Unsupported Media Type')
     }
     if (fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return httpErrors.invalidSchema('empty body')
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return new RegistryHttpError(413, 413, `HTTP 413 Payload Too Large: ${fastifyError.message}`)
+    }
     return new RegistryHttpError(status, status, fastifyError.message ?? `HTTP ${status}`)
   }
   return httpErrors.storeError((error as Error)?.message ?? String(error))

@@ -17,3 +17,18 @@ export function parseId(spec: string): number {
   if (id < 1 || id > 2 ** 31 - 1) throw httpErrors.schemaNotFound(`Schema ${spec} not found`)
   return id
 }
+
+/** `key=..&value=..` pairs (repeatable) of GET /subjects/{s}/metadata. */
+export function metadataQuery(query: unknown): Record<string, string> {
+  const raw = (query ?? {}) as Record<string, string | string[] | undefined>
+  const list = (value: string | string[] | undefined) =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value]
+  const keys = list(raw['key'])
+  const values = list(raw['value'])
+  const wanted: Record<string, string> = {}
+  keys.forEach((key, i) => {
+    const value = values[i]
+    if (typeof key === 'string' && typeof value === 'string') wanted[key] = value
+  })
+  return wanted
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { SUPPORTED_SCHEMA_TYPES } from '../avro.ts'
 import { httpErrors } from '../errors.ts'
+import { SCHEMA_TYPES } from '../schema-types.ts'
+import type { SchemaVersion } from '../state.ts'
 import type { SchemaStore } from '../store.ts'
 import { versionBody } from '../versions.ts'
 import { flag, parseId } from './params.ts'
@@ -17,15 +18,18 @@ export function schemaRoutes(app: FastifyInstance, store: SchemaStore): void {
     return entry
   }
 
-  // `?subject=` only selects a context in CSR; in the default context the id alone decides.
-  app.get('/schemas/ids/:id', async (request: IdRequest) => {
-    const entry = byId(request.params.id)
-    return {
-      ...(entry.schemaType === 'AVRO' ? {} : { schemaType: entry.schemaType }),
-      ...(entry.references.length > 0 ? { references: entry.references } : {}),
-      schema: entry.schema,
-    }
+  // CSR's SchemaString: the schema with its type, references, metadata, rules and GUID.
+  const schemaString = (entry: SchemaVersion) => ({
+    ...(entry.schemaType === 'AVRO' ? {} : { schemaType: entry.schemaType }),
+    schema: entry.schema,
+    ...(entry.references.length > 0 ? { references: entry.references } : {}),
+    ...(entry.metadata ? { metadata: entry.metadata } : {}),
+    ...(entry.ruleSet ? { ruleSet: entry.ruleSet } : {}),
+    guid: entry.guid,
   })
+
+  // `?subject=` only selects a context in CSR; in the default context the id alone decides.
+  app.get('/schemas/ids/:id', async (request: IdRequest) => schemaString(byId(request.params.id)))
 
   app.get('/schemas/ids/:id/schema', async (request: IdRequest, reply) =>
     reply.send(byId(request.params.id).schema),
@@ -43,7 +47,7 @@ export function schemaRoutes(app: FastifyInstance, store: SchemaStore): void {
     ]
   })
 
-  app.get('/schemas/types', async () => [...SUPPORTED_SCHEMA_TYPES])
+  app.get('/schemas/types', async () => [...SCHEMA_TYPES])
 
   // Every subject version (newest only with latestOnly=true), as CSR's GET /schemas lists them.
   app.get('/schemas', async (request) => {
@@ -63,9 +67,11 @@ export function schemaRoutes(app: FastifyInstance, store: SchemaStore): void {
   // Only the default context exists.
   app.get('/contexts', async () => ['.'])
 
-  // Schema GUIDs (wire format magic byte 1) are not assigned by this registry.
+  // GUIDs (wire format magic byte 1) are derived from the content; the id is answered too.
   app.get('/schemas/guids/:guid', async (request: FastifyRequest<{ Params: { guid: string } }>) => {
-    throw httpErrors.schemaNotFound(`Schema with guid ${request.params.guid} not found`)
+    const entry = state.schemaByGuid(request.params.guid)
+    if (!entry) throw httpErrors.schemaNotFound(`Schema with guid ${request.params.guid} not found`)
+    return { ...schemaString(entry), id: entry.id }
   })
 
   // Topic associations are not supported: 404 makes Confluent's client fall back to <topic>-value.

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { candidateFrom } from '../candidate.ts'
-import { deleteSubject, deleteVersion, registerSchema } from '../commands.ts'
+import { deleteSubject, deleteVersion } from '../commands.ts'
+import { metadataMatches } from '../contracts.ts'
 import { httpErrors } from '../errors.ts'
+import { lookUpSchema, registerSchema } from '../register.ts'
 import type { SchemaStore } from '../store.ts'
 import { findVersion, versionBody } from '../versions.ts'
-import { flag, type SubjectParams, type VersionParams } from './params.ts'
+import { flag, metadataQuery, type SubjectParams, type VersionParams } from './params.ts'
 
 type Req<P> = FastifyRequest<{ Params: P }>
 
@@ -46,10 +48,8 @@ export function subjectRoutes(app: FastifyInstance, store: SchemaStore): void {
   app.post('/subjects/:subject/versions', async (request: Req<SubjectParams>) => {
     const { subject } = request.params
     const normalize = flag(request.query, 'normalize')
-    const result = await store.execute((current) =>
-      registerSchema(current, subject, request.body, { normalize }),
-    )
-    return { id: result.id }
+    // The full record (CSR's RegisterSchemaResponse): older clients read only `id`.
+    return store.execute((current) => registerSchema(current, subject, request.body, { normalize }))
   })
 
   // Lookup: is this schema registered under the subject? Answers the version too (the Confluent client caches on it).
@@ -60,9 +60,7 @@ export function subjectRoutes(app: FastifyInstance, store: SchemaStore): void {
     const candidate = candidateFrom(state, request.body, normalize)
     const versions = state.versions(subject, deleted)
     if (versions.length === 0) throw httpErrors.subjectNotFound(subject)
-    const found = versions
-      .filter((entry) => entry.schema === candidate.schema)
-      .find((entry) => JSON.stringify(entry.references) === JSON.stringify(candidate.references))
+    const found = lookUpSchema(state, subject, candidate, deleted)
     if (!found) throw httpErrors.schemaNotFound('Schema not found')
     return versionBody(found)
   })
@@ -79,11 +77,18 @@ export function subjectRoutes(app: FastifyInstance, store: SchemaStore): void {
     return store.execute((current) => deleteVersion(current, subject, version, permanent))
   })
 
-  // Data contracts (metadata, rule sets) are not stored: no version ever matches a metadata query.
+  // Latest with metadata: the newest version whose metadata properties hold every key=value pair
+  // (repeated `key` and `value` parameters pair up by position, as CSR reads them).
   app.get('/subjects/:subject/metadata', async (request: Req<SubjectParams>) => {
     const { subject } = request.params
-    if (state.versions(subject, flag(request.query, 'deleted')).length === 0)
-      throw httpErrors.subjectNotFound(subject)
-    throw httpErrors.schemaNotFound(`No schema with the given metadata found under subject '${subject}'`)
+    const deleted = flag(request.query, 'deleted')
+    const versions = state.versions(subject, deleted)
+    if (versions.length === 0) throw httpErrors.subjectNotFound(subject)
+    const wanted = metadataQuery(request.query)
+    const found = versions.reverse().find((entry) => metadataMatches(entry.metadata, wanted))
+    if (!found) {
+      throw httpErrors.schemaNotFound(`No schema with the given metadata found under subject '${subject}'`)
+    }
+    return versionBody(found)
   })
 }
