@@ -9,7 +9,7 @@ import { validateGroupOptions } from '../policy/validate-group.ts'
 import type { ConsumerGroupOptions } from '../types.ts'
 import { runAtLeastOnceBatch } from './at-least-once.ts'
 import { Pauser } from './pauser.ts'
-import { type CompiledSubscription, compileSubscriptions } from './routes.ts'
+import { type CompiledSubscription, compileSubscriptions, partitionsAtOnce } from './routes.ts'
 
 export interface ConsumerGroup {
   readonly groupId: string
@@ -177,7 +177,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: subscriptions.reduce(
-        (sum, sub) => sum + sub.policy.concurrency * (1 + sub.retryTopics.length),
+        (sum, sub) => sum + partitionsAtOnce(sub.policy) * (1 + sub.retryTopics.length),
         0,
       ),
       eachBatch: async (payload) => {

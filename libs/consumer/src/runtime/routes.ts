@@ -14,7 +14,10 @@ export interface CompiledSubscription {
   /** retryTopics[i] holds tier i + 1. */
   readonly retryTopics: readonly string[]
   readonly deadLetterTopic: string
+  /** Partitions of this subscription processed at once. */
   readonly semaphore: Semaphore
+  /** Records of this subscription being handled at once (`key`/`none` ordering: `maxInFlight`). */
+  readonly records: Semaphore
 }
 
 /** What a fetched topic means: the subscription it belongs to and its tier (0 = the domain topic). */
@@ -38,7 +41,8 @@ export function compileSubscriptions(
       policy,
       retryTopics: policy.retryTopicsMs.map((_, i) => retryTopicName(groupId, sub.topic, i + 1)),
       deadLetterTopic: deadLetterTopicName(groupId, sub.topic),
-      semaphore: new Semaphore(policy.concurrency),
+      semaphore: new Semaphore(partitionsAtOnce(policy)),
+      records: new Semaphore(policy.maxInFlight),
     }
   })
   const routes = new Map<string, Route>()
@@ -49,6 +53,15 @@ export function compileSubscriptions(
     })
   }
   return { subscriptions: compiled, routes }
+}
+
+/**
+ * Partitions of one subscription (domain topic and retry tiers) processed at once. `partition`
+ * ordering: `concurrency`. `key`/`none`: every assigned partition, up to `maxInFlight` (capped at
+ * 256): the record permits are the bound that matters, an idle partition holds none.
+ */
+export function partitionsAtOnce(policy: ResolvedPolicy): number {
+  return policy.ordering === 'partition' ? policy.concurrency : Math.min(policy.maxInFlight, 256)
 }
 
 /** The longest tier delay of the group: the bound for due times read back from retry records. */
