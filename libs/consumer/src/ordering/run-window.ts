@@ -91,10 +91,22 @@ export async function runWindow(options: WindowOptions): Promise<WindowResult> {
     if (active === 0) break
     if (!woken) await new Promise<void>((resolve) => (wake = resolve))
     woken = false
-    if (options.progress) await options.progress(window)
+    await progress()
   }
-  if (options.progress) await options.progress(window)
+  await progress()
   return { window, error, halted: halted || !window.complete }
+
+  // A failed commit or flush stops the window, but the records already running are waited for:
+  // nothing of this batch may still run when the caller rethrows and kafkajs restarts.
+  async function progress() {
+    if (!options.progress || error !== undefined) return
+    try {
+      await options.progress(window)
+    } catch (failure) {
+      halted = true
+      error ??= failure
+    }
+  }
 }
 
 /** latin1 maps every byte to one char: a cheap, collision-free string form of the key bytes. */
