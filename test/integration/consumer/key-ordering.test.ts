@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
-import { subscription } from '#libs/consumer'
-import { produce, startGroup } from '../../helpers/consumer.ts'
+import { Header, subscription } from '#libs/consumer'
+import { collect, header, produce, startGroup } from '../../helpers/consumer.ts'
 import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 
 const raw = { decode: (bytes: Buffer) => bytes.toString() }
@@ -219,6 +219,55 @@ test('unordered processing handles every record, several at once', async (t) => 
   })
   await waitFor(() => handled.size === records.length, { description: 'every record handled' })
   assert.ok(peak > 1 && peak <= 8, `records ran at once within the bound (peak ${peak})`)
+  const admin = await testAdmin(t, kafka)
+  await waitFor(async () => (await committedTotal(admin, groupId, topic)) === records.length, {
+    description: 'every offset committed',
+  })
+})
+
+test('key-ordered outputs are acknowledged before their records finish; one unwritable output dead-letters only its record', async (t) => {
+  // Few client retries, so kafkajs gives up on the missing topic quickly.
+  const kafka = testKafka({ retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 200 } })
+  const topic = uniqueName('keyed-out-in')
+  const output = uniqueName('keyed-out')
+  const groupId = uniqueName('keyed-out')
+  await createTestTopics(t, [{ topic, numPartitions: 2 }, { topic: output }], kafka)
+  const records = interleaved(10, 6)
+  await produce(t, kafka, topic, records)
+  const group = await startGroup(t, {
+    kafka,
+    groupId,
+    subscriptions: [
+      subscription({
+        topic,
+        decode: raw,
+        policy: { ordering: 'key', maxInFlight: 32 },
+        handler: async (value, ctx) => {
+          const target = value === 'k4#2' ? uniqueName('missing-topic') : output
+          await ctx.emit(target, ctx.key, value)
+        },
+      }),
+    ],
+  })
+  const outputs = await collect(t, kafka, [output])
+  const dlt = await collect(t, kafka, [group.subscriptions[0]!.deadLetterTopic])
+  await waitFor(() => outputs.length === records.length - 1 && dlt.length === 1, {
+    description: 'every other output and one dead-letter copy',
+    timeoutMs: 30_000,
+  })
+  assert.equal(String(dlt[0]!.message.value), 'k4#2')
+  assert.equal(header(dlt[0]!.message.headers, Header.stage), 'produce')
+  for (let k = 0; k < 10; k++) {
+    const sequence = outputs
+      .map((r) => String(r.message.value))
+      .filter((v) => v.startsWith(`k${k}#`))
+      .map((v) => Number(v.split('#')[1]))
+    assert.deepEqual(
+      sequence,
+      sequence.toSorted((a, b) => a - b),
+      `outputs of k${k} in input order`,
+    )
+  }
   const admin = await testAdmin(t, kafka)
   await waitFor(async () => (await committedTotal(admin, groupId, topic)) === records.length, {
     description: 'every offset committed',

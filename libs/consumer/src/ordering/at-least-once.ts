@@ -1,8 +1,9 @@
 import type { EachBatchPayload } from 'kafkajs'
-import { type AtLeastOnceDeps, commitThrough, produce } from '../runtime/alo-output.ts'
+import { type AtLeastOnceDeps, commitThrough } from '../runtime/alo-output.ts'
 import type { KeepAlive } from '../runtime/keep-alive.ts'
 import type { ProcessorEnv } from '../runtime/process-record.ts'
 import type { Route } from '../runtime/routes.ts'
+import { OutputBatcher } from './output-batcher.ts'
 import { runWindow } from './run-window.ts'
 
 /**
@@ -21,6 +22,7 @@ export async function runAtLeastOnceWindow(
   const { batch, heartbeat, isRunning, isStale } = payload
   const env: ProcessorEnv = { groupId: deps.groupId, heartbeat, signal: deps.signal }
   const messages = batch.messages
+  const outputs = new OutputBatcher(deps, env)
   let committed = 0
   let lastCommit = Date.now()
   const commit = async (prefix: number) => {
@@ -45,7 +47,7 @@ export async function runAtLeastOnceWindow(
         partition: batch.partition,
         message: messages[index]!,
       }
-      await produce(deps, env, fetched, outbox)
+      await outputs.send(fetched, outbox)
     },
     progress: async (window) => {
       if (Date.now() - lastCommit >= deps.commitIntervalMs) await commit(window.finishedPrefix)
