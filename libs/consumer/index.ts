@@ -13,9 +13,12 @@ export type {
   CommittedEvent,
   ConsumedEvent,
   DeadLetteredEvent,
+  ExpiredEvent,
   HandlerEvent,
   LifecycleEvent,
+  RecordEvent,
   RetriedEvent,
+  TimedOutEvent,
 } from './src/instrumentation/channels.ts'
 export { channelNames, onChannel } from './src/instrumentation/channels.ts'
 export type { Duration } from './src/policy/duration.ts'
@@ -34,6 +37,7 @@ export type {
   EmitOptions,
   Encoder,
   ExactlyOnceOptions,
+  Filter,
   Handler,
   HandlerContext,
   Logger,

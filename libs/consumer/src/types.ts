@@ -48,10 +48,15 @@ export interface HandlerContext extends RecordContext {
 
 export type Handler<T> = (value: T, ctx: HandlerContext) => void | Promise<void>
 
+/** Decides before the handler whether a record is handled; false skips it (counted, offset moves). */
+export type Filter<T> = (value: T, record: RecordContext) => boolean
+
 export interface Subscription<T> {
   readonly topic: string
   readonly decode: Decoder<T>
   readonly handler: Handler<T>
+  /** Runs after decoding, before the handler: records it returns false for are skipped. */
+  readonly filter?: Filter<T>
   readonly policy?: PolicyInput
 }
 
@@ -60,6 +65,7 @@ export interface AnySubscription {
   readonly topic: string
   readonly decode: Decoder<unknown>
   readonly handler: (value: never, ctx: HandlerContext) => void | Promise<void>
+  readonly filter?: (value: never, record: RecordContext) => boolean
   readonly policy?: PolicyInput
 }
 

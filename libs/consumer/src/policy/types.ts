@@ -42,6 +42,10 @@ export interface PolicyInput {
   readonly maxInFlight?: number
   /** `key`/`none` ordering: records of one partition being handled at once. Default: `maxInFlight`. */
   readonly maxInFlightPerPartition?: number
+  /** A handler call running longer fails as retriable (`HandlerTimeoutError`). Default: none. */
+  readonly handlerTimeout?: Duration
+  /** A domain record older than this when read is dead-lettered (`RecordTooOldError`). Default: none. */
+  readonly maxRecordAge?: Duration
 }
 
 /** A validated policy with durations in milliseconds. */
@@ -60,6 +64,10 @@ export interface ResolvedPolicy {
   readonly ordering: Ordering
   readonly maxInFlight: number
   readonly maxInFlightPerPartition: number
+  /** 0: no timeout. */
+  readonly handlerTimeoutMs: number
+  /** 0: no limit. */
+  readonly maxRecordAgeMs: number
 }
 
 export const defaultPolicy = {
@@ -71,4 +79,6 @@ export const defaultPolicy = {
   ordering: Ordering.partition,
   maxInFlight: 256,
   maxInFlightPerPartition: 256,
+  handlerTimeout: 0,
+  maxRecordAge: 0,
 } as const satisfies Required<PolicyInput>

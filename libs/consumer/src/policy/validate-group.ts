@@ -55,6 +55,9 @@ export function validateGroupOptions(options: unknown): asserts options is Consu
         problems.push(`${path}.decode needs to be a decoder: an object with a decode(bytes, record) method`)
       }
       if (typeof sub['handler'] !== 'function') problems.push(`${path}.handler needs to be a function`)
+      if (sub['filter'] !== undefined && typeof sub['filter'] !== 'function') {
+        problems.push(`${path}.filter needs to be a function (value, record) => boolean`)
+      }
       checkPolicy(problems, `${path}.policy`, sub['policy'])
     })
   }

@@ -10,6 +10,7 @@ export const policyLimits = {
   maxTiers: 20,
   maxConcurrency: 1_000,
   maxInFlight: 10_000,
+  maxHandlerTimeoutMs: 15 * 60_000,
 } as const
 
 type Problems = string[]
@@ -73,6 +74,8 @@ export function checkPolicy(problems: Problems, path: string, policy: unknown): 
     'ordering',
     'maxInFlight',
     'maxInFlightPerPartition',
+    'handlerTimeout',
+    'maxRecordAge',
   ])
   const retry = policy['retry']
   if (retry !== undefined) {
@@ -136,6 +139,8 @@ export function checkPolicy(problems: Problems, path: string, policy: unknown): 
     1,
     policyLimits.maxInFlight,
   )
+  duration(problems, `${path}.handlerTimeout`, policy['handlerTimeout'], 0, policyLimits.maxHandlerTimeoutMs)
+  duration(problems, `${path}.maxRecordAge`, policy['maxRecordAge'], 0, policyLimits.maxDelayMs * 52)
   const perPartition = policy['maxInFlightPerPartition']
   const total = policy['maxInFlight']
   if (typeof perPartition === 'number' && typeof total === 'number' && perPartition > total) {
@@ -150,6 +155,8 @@ export function resolvePolicy(defaults: PolicyInput = {}, override: PolicyInput 
   const retry = { ...defaultPolicy.retry, ...defaults.retry, ...override.retry }
   const tiers = override.retryTopics ?? defaults.retryTopics ?? defaultPolicy.retryTopics
   const maxInFlight = override.maxInFlight ?? defaults.maxInFlight ?? defaultPolicy.maxInFlight
+  const handlerTimeout = override.handlerTimeout ?? defaults.handlerTimeout ?? defaultPolicy.handlerTimeout
+  const maxRecordAge = override.maxRecordAge ?? defaults.maxRecordAge ?? defaultPolicy.maxRecordAge
   return {
     retry: {
       attempts: retry.attempts,
@@ -168,6 +175,8 @@ export function resolvePolicy(defaults: PolicyInput = {}, override: PolicyInput 
       maxInFlight,
       override.maxInFlightPerPartition ?? defaults.maxInFlightPerPartition ?? maxInFlight,
     ),
+    handlerTimeoutMs: toMilliseconds(handlerTimeout)!,
+    maxRecordAgeMs: toMilliseconds(maxRecordAge)!,
   }
 }
 

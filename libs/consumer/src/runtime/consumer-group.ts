@@ -3,7 +3,7 @@ import { MissingTopicError, ShutdownTimeoutError } from '#libs/errors'
 import { ensureTopics, kafkaConfigFromEnv, partitionCounts, type TopicSpec } from '#libs/kafka'
 import { runExactlyOnceBatch } from '../eos/exactly-once.ts'
 import { ProducerPool } from '../eos/producer-pool.ts'
-import { publish } from '../instrumentation/channels.ts'
+import { onChannel, publish } from '../instrumentation/channels.ts'
 import { Guarantee } from '../policy/types.ts'
 import { validateGroupOptions } from '../policy/validate-group.ts'
 import type { ConsumerGroupOptions } from '../types.ts'
@@ -69,7 +69,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
   let pauser: Pauser | undefined
   let ready = false
   let stopping: Promise<void> | undefined
-  const removeSignalHandlers: Array<() => void> = []
+  const detachOnStop: Array<() => void> = []
 
   async function provision(): Promise<void> {
     const counts = await partitionCounts(
@@ -141,6 +141,13 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
       },
     })
     pauser = new Pauser(consumer)
+    if (logger) {
+      const stopLogging = onChannel('timedOut', (event) => {
+        if (event.groupId !== groupId) return
+        logger.warn({ ...event }, 'handler timed out; the attempt fails as retriable')
+      })
+      detachOnStop.push(stopLogging)
+    }
     const { GROUP_JOIN, CRASH, STOP } = consumer.events
     consumer.on(GROUP_JOIN, (event) => {
       ready = true
@@ -208,7 +215,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
           )
         }
         process.once(signal, onSignal)
-        removeSignalHandlers.push(() => process.off(signal, onSignal))
+        detachOnStop.push(() => process.off(signal, onSignal))
       }
     }
   }
@@ -216,7 +223,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
   async function shutdown(): Promise<void> {
     abort.abort()
     pauser?.clear()
-    for (const remove of removeSignalHandlers) remove()
+    for (const remove of detachOnStop) remove()
     const timeoutMs = options.shutdownTimeoutMs ?? 20_000
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<'timeout'>((resolve) => {

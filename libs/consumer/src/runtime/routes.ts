@@ -1,7 +1,8 @@
 import { deadLetterTopicName, retryTopicName } from '#libs/kafka'
 import type { PolicyInput, ResolvedPolicy } from '../policy/types.ts'
 import { resolvePolicy } from '../policy/validate.ts'
-import type { AnySubscription, Decoder, HandlerContext } from '../types.ts'
+import type { AnySubscription, Decoder, HandlerContext, RecordContext } from '../types.ts'
+import { guardHandler } from './handler-guards.ts'
 import { Semaphore } from './semaphore.ts'
 
 /** A subscription ready to run: its resolved policy and the group-owned topics derived from it. */
@@ -37,7 +38,12 @@ export function compileSubscriptions(
       index,
       topic: sub.topic,
       decode: sub.decode,
-      handler: sub.handler as CompiledSubscription['handler'],
+      handler: guardHandler(
+        groupId,
+        sub.handler as CompiledSubscription['handler'],
+        sub.filter as ((value: unknown, record: RecordContext) => boolean) | undefined,
+        policy.handlerTimeoutMs,
+      ),
       policy,
       retryTopics: policy.retryTopicsMs.map((_, i) => retryTopicName(groupId, sub.topic, i + 1)),
       deadLetterTopic: deadLetterTopicName(groupId, sub.topic),
