@@ -41,8 +41,10 @@ export type {
   Handler,
   HandlerContext,
   Logger,
+  PartitionHooks,
   RawValue,
   RecordContext,
   Subscription,
+  TopicPartition,
 } from './src/types.ts'
 export { subscription } from './src/types.ts'

@@ -1,6 +1,7 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs'
 import { fillWindowed } from '../ordering/exactly-once.ts'
 import { KeepAlive } from '../runtime/keep-alive.ts'
+import type { PartitionLifecycle } from '../runtime/partition-lifecycle.ts'
 import type { Pauser } from '../runtime/pauser.ts'
 import { type ProcessorEnv, processRecord, StopRequested } from '../runtime/process-record.ts'
 import type { Route } from '../runtime/routes.ts'
@@ -9,6 +10,7 @@ import type { PartitionProducer } from './producer-pool.ts'
 
 export interface ExactlyOnceDeps extends TransactionDeps {
   readonly pauser: Pauser
+  readonly lifecycle?: PartitionLifecycle
   readonly signal: AbortSignal
   readonly maxBatchRecords: number
 }
@@ -34,6 +36,11 @@ export async function runExactlyOnceBatch(deps: ExactlyOnceDeps, route: Route, p
     // Everything fetched is committed already: move the fetch position up to the floor.
     resolveOffset(((entry.floor ?? 0n) - 1n).toString())
     return
+  }
+  const first = messages[0]
+  if (first && deps.lifecycle) {
+    // After the floor: records skipped as committed already are no rewind.
+    await deps.lifecycle.beforeBatch(route, batch.partition, first.offset, messages.at(-1)!.offset)
   }
   const keepAlive = new KeepAlive(payload.heartbeat)
   try {

@@ -2,6 +2,7 @@ import type { EachBatchPayload, Producer } from 'kafkajs'
 import { publish } from '../instrumentation/channels.ts'
 import { lagAfter, nextOffset } from './offsets.ts'
 import type { Outbox } from './outbox.ts'
+import type { PartitionLifecycle } from './partition-lifecycle.ts'
 import type { Pauser } from './pauser.ts'
 import { deadLetterAfterProduceFailure, type FetchedRecord, type ProcessorEnv } from './process-record.ts'
 
@@ -13,6 +14,7 @@ export interface AtLeastOnceDeps {
   readonly signal: AbortSignal
   /** Within a long batch, resolved offsets are committed at least this often. */
   readonly commitIntervalMs: number
+  readonly lifecycle?: PartitionLifecycle
 }
 
 /**

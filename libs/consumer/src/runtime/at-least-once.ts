@@ -12,6 +12,10 @@ import type { Route } from './routes.ts'
  * offset is committed at the end of the batch (and before a stop or rebalance ends the batch).
  */
 export async function runAtLeastOnceBatch(deps: AtLeastOnceDeps, route: Route, payload: EachBatchPayload) {
+  const { messages, partition } = payload.batch
+  const first = messages[0]
+  if (first && deps.lifecycle)
+    await deps.lifecycle.beforeBatch(route, partition, first.offset, messages.at(-1)!.offset)
   const keepAlive = new KeepAlive(payload.heartbeat)
   try {
     if (route.tier === 0 && route.subscription.policy.ordering !== 'partition') {

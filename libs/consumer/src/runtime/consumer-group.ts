@@ -8,6 +8,7 @@ import { Guarantee } from '../policy/types.ts'
 import { validateGroupOptions } from '../policy/validate-group.ts'
 import type { ConsumerGroupOptions } from '../types.ts'
 import { runAtLeastOnceBatch } from './at-least-once.ts'
+import { PartitionLifecycle } from './partition-lifecycle.ts'
 import { Pauser } from './pauser.ts'
 import { type CompiledSubscription, compileSubscriptions, partitionsAtOnce } from './routes.ts'
 
@@ -54,6 +55,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
   const { groupId } = options
   const { subscriptions, routes } = compileSubscriptions(groupId, options.defaults, options.subscriptions)
   const logger = options.logger
+  const lifecycle = new PartitionLifecycle(routes, logger)
   const tuning = { ...tuningDefaults, ...options.consumer }
   const eos = {
     maxBatchRecords: options.exactlyOnce?.maxBatchRecords ?? 10_000,
@@ -153,6 +155,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
       ready = true
       publish('lifecycle', () => ({ groupId, state: 'joined' }))
       const assignment = event.payload.memberAssignment
+      lifecycle.joined(assignment)
       void pool?.retain(assignment)
       // Create the transactional producers now, in parallel with the first fetch, instead of
       // delaying each partition's first batch by initProducerId and the offset re-read.
@@ -163,11 +166,13 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
     })
     consumer.on(CRASH, (event) => {
       ready = false
+      lifecycle.revokeAll()
       logger?.error({ groupId, err: event.payload.error, restart: event.payload.restart }, 'consumer crashed')
       publish('lifecycle', () => ({ groupId, state: 'crashed', error: event.payload.error }))
     })
     consumer.on(STOP, () => {
       ready = false
+      lifecycle.revokeAll()
       publish('lifecycle', () => ({ groupId, state: 'stopped' }))
     })
     await consumer.connect()
@@ -178,8 +183,9 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
       pauser,
       signal: abort.signal,
       commitIntervalMs: options.commitIntervalMs ?? 1_000,
+      lifecycle,
     }
-    const exactlyOnce = { groupId, producers: pool, pauser, signal: abort.signal, ...eos }
+    const exactlyOnce = { groupId, producers: pool, pauser, signal: abort.signal, lifecycle, ...eos }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

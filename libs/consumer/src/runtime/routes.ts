@@ -1,7 +1,7 @@
 import { deadLetterTopicName, retryTopicName } from '#libs/kafka'
 import type { PolicyInput, ResolvedPolicy } from '../policy/types.ts'
 import { resolvePolicy } from '../policy/validate.ts'
-import type { AnySubscription, Decoder, HandlerContext, RecordContext } from '../types.ts'
+import type { AnySubscription, Decoder, HandlerContext, PartitionHooks, RecordContext } from '../types.ts'
 import { guardHandler } from './handler-guards.ts'
 import { Semaphore } from './semaphore.ts'
 
@@ -12,6 +12,7 @@ export interface CompiledSubscription {
   readonly decode: Decoder<unknown>
   readonly handler: (value: unknown, ctx: HandlerContext) => void | Promise<void>
   readonly policy: ResolvedPolicy
+  readonly hooks: PartitionHooks | undefined
   /** retryTopics[i] holds tier i + 1. */
   readonly retryTopics: readonly string[]
   readonly deadLetterTopic: string
@@ -45,6 +46,7 @@ export function compileSubscriptions(
         policy.handlerTimeoutMs,
       ),
       policy,
+      hooks: sub.hooks,
       retryTopics: policy.retryTopicsMs.map((_, i) => retryTopicName(groupId, sub.topic, i + 1)),
       deadLetterTopic: deadLetterTopicName(groupId, sub.topic),
       semaphore: new Semaphore(partitionsAtOnce(policy)),
