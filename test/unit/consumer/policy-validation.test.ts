@@ -127,3 +127,27 @@ test('ordering defaults to partition with 256 records in flight, and the per-par
   assert.equal(keyed.maxInFlight, 32)
   assert.equal(keyed.maxInFlightPerPartition, 32)
 })
+
+test('a bad handlerTimeout, maxRecordAge, filter or hook is reported with its field', () => {
+  const problems = problemsOf({
+    groupId: 'g',
+    subscriptions: [
+      {
+        topic: 'orders',
+        decode,
+        handler,
+        filter: 'even',
+        hooks: { onAssign: () => {}, onRevoked: () => {}, onRewind: 1 },
+        policy: { handlerTimeout: '1 minute', maxRecordAge: -5 },
+      },
+    ],
+  })
+  assert.equal(problems.length, 5, problems.join('\n'))
+  assert.ok(
+    problems.some((p) => p.startsWith('subscriptions[0].policy.handlerTimeout needs to be a duration')),
+  )
+  assert.ok(problems.some((p) => p.startsWith('subscriptions[0].policy.maxRecordAge needs to be a duration')))
+  assert.ok(problems.some((p) => p.startsWith('subscriptions[0].filter needs to be a function')))
+  assert.ok(problems.some((p) => p.startsWith('subscriptions[0].hooks.onRevoked is not a known hook')))
+  assert.ok(problems.some((p) => p.startsWith('subscriptions[0].hooks.onRewind needs to be a function')))
+})
