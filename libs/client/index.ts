@@ -23,11 +23,14 @@ export type {
   EmitOptions,
   Encoder,
   ExactlyOnceOptions,
+  ExpiredEvent,
+  Filter,
   Handler,
   HandlerContext,
   HandlerEvent,
   LifecycleEvent,
   Logger,
+  PartitionHooks,
   PolicyInput,
   RawValue,
   RecordContext,
@@ -36,6 +39,8 @@ export type {
   RetriedEvent,
   RetryPolicy,
   Subscription,
+  TimedOutEvent,
+  TopicPartition,
 } from '../consumer/index.ts'
 export {
   channelNames,
@@ -44,6 +49,7 @@ export {
   Guarantee,
   Header,
   nonRetriable,
+  Ordering,
   onChannel,
   policyLimits,
   resolvePolicy,
@@ -106,5 +112,5 @@ export {
   TRACEPARENT_HEADER,
 } from '../publisher/index.ts'
 // State for exactly-once handlers, backed by a compacted changelog topic.
-export type { PartitionStoreOptions, ValueCodec } from '../state/index.ts'
+export type { Applied, Changes, PartitionStoreOptions, ValueCodec } from '../state/index.ts'
 export { changelogTopicSpec, jsonCodec, PartitionStore } from '../state/index.ts'

@@ -13,16 +13,18 @@ export type {
   CommittedEvent,
   ConsumedEvent,
   DeadLetteredEvent,
+  ExpiredEvent,
   HandlerEvent,
   LifecycleEvent,
   RecordEvent,
   RetriedEvent,
+  TimedOutEvent,
 } from './src/instrumentation/channels.ts'
 export { channelNames, onChannel } from './src/instrumentation/channels.ts'
 export type { Duration } from './src/policy/duration.ts'
 export { formatDuration, toMilliseconds } from './src/policy/duration.ts'
 export type { PolicyInput, ResolvedPolicy, RetryPolicy } from './src/policy/types.ts'
-export { defaultPolicy, Guarantee } from './src/policy/types.ts'
+export { defaultPolicy, Guarantee, Ordering } from './src/policy/types.ts'
 export { policyLimits, resolvePolicy } from './src/policy/validate.ts'
 export { validateGroupOptions } from './src/policy/validate-group.ts'
 export type { ConsumerGroup } from './src/runtime/consumer-group.ts'
@@ -36,11 +38,14 @@ export type {
   EmitOptions,
   Encoder,
   ExactlyOnceOptions,
+  Filter,
   Handler,
   HandlerContext,
   Logger,
+  PartitionHooks,
   RawValue,
   RecordContext,
   Subscription,
+  TopicPartition,
 } from './src/types.ts'
 export { subscription } from './src/types.ts'

@@ -27,34 +27,33 @@ export async function ledgerSubscriptions({
       async (payment, ctx) => {
         const invalid = invalidPayment(payment)
         if (invalid) throw nonRetriable(new Error(`payment ${payment.paymentId}: ${invalid}`))
-        const posted = await store.partition(ctx)
-        if (store.isApplied(ctx)) {
-          metrics.outcome('redelivery_skipped')
-          return
-        }
-        const decision = decide(payment, posted, new Date(), groupId)
-        if (decision.kind === 'duplicate') {
-          logger.info(
-            {
-              paymentId: payment.paymentId,
-              eventId: payment.eventId,
-              postedBy: decision.previous.sourceEventId,
-            },
-            'duplicate payment not posted again',
-          )
-          metrics.outcome('duplicate_skipped')
-          return
-        }
-        await emitEvent(ctx, serde, 'LedgerPosting', decision.posting)
-        await store.put(ctx, posted, payment.paymentId, {
-          sourceEventId: payment.eventId,
-          postingId: decision.posting.postingId,
+        const applied = await store.apply(ctx, async (posted) => {
+          const decision = decide(payment, posted, new Date(), groupId)
+          if (decision.kind === 'duplicate') {
+            logger.info(
+              {
+                paymentId: payment.paymentId,
+                eventId: payment.eventId,
+                postedBy: decision.previous.sourceEventId,
+              },
+              'duplicate payment not posted again',
+            )
+            return undefined
+          }
+          await emitEvent(ctx, serde, 'LedgerPosting', decision.posting)
+          return [
+            [payment.paymentId, { sourceEventId: payment.eventId, postingId: decision.posting.postingId }],
+          ]
         })
-        await store.markApplied(ctx)
-        metrics.emitted('LedgerPosting')
-        metrics.outcome('posted')
+        if (applied === 'redelivered') metrics.outcome('redelivery_skipped')
+        else if (applied === 'unchanged') metrics.outcome('duplicate_skipped')
+        else {
+          metrics.emitted('LedgerPosting')
+          metrics.outcome('posted')
+        }
       },
       ledgerPolicy(env),
+      { hooks: store.hooks },
     ),
   ]
 }

@@ -26,23 +26,24 @@ export async function sensorSubscriptions({
       serde,
       'SensorReading',
       async (reading, ctx) => {
-        const state = await store.partition(ctx)
-        if (store.isApplied(ctx)) {
-          metrics.outcome('redelivery_skipped')
-          return
-        }
-        const result = step(state, reading, config, new Date())
-        if (result.late) {
-          logger.info({ sensorId: reading.sensorId, eventId: reading.eventId }, 'late reading dropped')
-          metrics.outcome('late_dropped')
-          return
-        }
-        for (const aggregate of result.closed) await emitEvent(ctx, serde, 'SensorWindowAggregate', aggregate)
-        for (const [key, value] of result.changes) await store.put(ctx, state, key, value)
-        await store.markApplied(ctx)
-        if (result.closed.length > 0) metrics.emitted('SensorWindowAggregate', result.closed.length)
+        let closed = 0
+        const applied = await store.apply(ctx, async (state) => {
+          const result = step(state, reading, config, new Date())
+          if (result.late) {
+            logger.info({ sensorId: reading.sensorId, eventId: reading.eventId }, 'late reading dropped')
+            return undefined
+          }
+          for (const aggregate of result.closed)
+            await emitEvent(ctx, serde, 'SensorWindowAggregate', aggregate)
+          closed = result.closed.length
+          return result.changes
+        })
+        if (applied === 'redelivered') metrics.outcome('redelivery_skipped')
+        else if (applied === 'unchanged') metrics.outcome('late_dropped')
+        else if (closed > 0) metrics.emitted('SensorWindowAggregate', closed)
       },
       aggregatorPolicy,
+      { hooks: store.hooks },
     ),
   ]
 }

@@ -48,10 +48,38 @@ export interface HandlerContext extends RecordContext {
 
 export type Handler<T> = (value: T, ctx: HandlerContext) => void | Promise<void>
 
+/** A partition of a subscribed (domain) topic. */
+export interface TopicPartition {
+  readonly topic: string
+  readonly partition: number
+}
+
+/**
+ * Partition lifecycle hooks of a subscription, declared where the state they maintain is used
+ * (`subscription({ ..., hooks: store.hooks })`). Called for the domain topic's partitions only.
+ */
+export interface PartitionHooks {
+  /** The partition is this member's (again) after a group join: called before its first batch. */
+  onAssign?(partition: TopicPartition): void | Promise<void>
+  /** The partition is no longer this member's (a rebalance moved it, the group stopped or crashed). */
+  onRevoke?(partition: TopicPartition): void | Promise<void>
+  /**
+   * Records from `offset` on are delivered again (an aborted transaction, a batch that ended early,
+   * kafkajs fetching from an older committed offset): called before that batch.
+   */
+  onRewind?(partition: TopicPartition, offset: string): void | Promise<void>
+}
+
+/** Decides before the handler whether a record is handled; false skips it (counted, offset moves). */
+export type Filter<T> = (value: T, record: RecordContext) => boolean
+
 export interface Subscription<T> {
   readonly topic: string
   readonly decode: Decoder<T>
   readonly handler: Handler<T>
+  /** Runs after decoding, before the handler: records it returns false for are skipped. */
+  readonly filter?: Filter<T>
+  readonly hooks?: PartitionHooks
   readonly policy?: PolicyInput
 }
 
@@ -60,6 +88,8 @@ export interface AnySubscription {
   readonly topic: string
   readonly decode: Decoder<unknown>
   readonly handler: (value: never, ctx: HandlerContext) => void | Promise<void>
+  readonly filter?: (value: never, record: RecordContext) => boolean
+  readonly hooks?: PartitionHooks
   readonly policy?: PolicyInput
 }
 

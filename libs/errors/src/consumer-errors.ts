@@ -52,3 +52,15 @@ export const ShutdownTimeoutError = defineError(
   'the consumer group did not stop within its shutdown deadline',
   false,
 )
+export const HandlerTimeoutError = defineError(
+  'HandlerTimeoutError',
+  'EB_CONSUMER_HANDLER_TIMEOUT',
+  'a handler ran longer than its subscription handlerTimeout',
+  true,
+)
+export const RecordTooOldError = defineError(
+  'RecordTooOldError',
+  'EB_CONSUMER_RECORD_TOO_OLD',
+  'a record was older than its subscription maxRecordAge when it was read',
+  false,
+)

@@ -13,6 +13,7 @@ export function onEvent<E extends EventType>(
   eventType: E,
   handler: Handler<EventOf<E>>,
   policy?: PolicyInput,
+  options: Pick<Subscription<EventOf<E>>, 'filter' | 'hooks'> = {},
 ): Subscription<EventOf<E>> {
   return {
     topic: catalogEntry(eventType).topic,
@@ -26,5 +27,7 @@ export function onEvent<E extends EventType>(
     },
     handler,
     ...(policy === undefined ? {} : { policy }),
+    ...(options.filter ? { filter: options.filter } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
   }
 }

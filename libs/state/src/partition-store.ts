@@ -1,6 +1,5 @@
 import { type Kafka, Partitioners, type Producer } from 'kafkajs'
-import type { HandlerContext } from '#libs/consumer'
-import { onChannel } from '#libs/consumer'
+import type { HandlerContext, PartitionHooks } from '#libs/consumer'
 import { readPartition } from './read-partition.ts'
 
 /** Reserved changelog key: the last input offset whose effects the changelog holds. */
@@ -24,24 +23,30 @@ export interface PartitionStoreOptions<V> {
 }
 
 interface Slot<V> {
-  readonly generation: number
   readonly values: Map<string, V>
-  lastOffset: bigint
   applied: bigint
 }
+
+/** What `apply` did with a record. */
+export type Applied = 'applied' | 'unchanged' | 'redelivered'
+
+/** A record's changes: keys to set, or with null to delete. */
+export type Changes<V> = Iterable<readonly [string, V | null]>
 
 /**
  * Per-partition state for an exactly-once handler, backed by a changelog topic that is written in
  * the input's transaction (`put` emits through `ctx.emit`, to the input's partition number), the
  * approach of Kafka Streams' state stores.
  *
- * The in-memory copy of a partition is trusted only while nothing can have changed behind it. It is
- * restored from the changelog before the first record of a partition after every group join (the
- * partition may have been someone else's meanwhile) and whenever a record arrives at or below the
- * last offset seen (a transaction was aborted and the records are fetched again, so the memory
- * holds effects that never committed). The restore runs inside the handler, after the runtime's
- * transactional producer for the partition fenced the previous owner, so the changelog partition
- * has no open transaction: its committed end is the state matching the committed input offset.
+ * The in-memory copy of a partition is trusted only while nothing can have changed behind it: the
+ * runtime tells the store through its partition hooks (`hooks`, declared on the subscription:
+ * `subscription({ ..., hooks: store.hooks })`). A partition is forgotten when it is assigned after a
+ * group join (it may have been someone else's meanwhile), when it is revoked, and when it is
+ * rewound (an aborted transaction's records come again, so the memory holds effects that never
+ * committed); the next record restores it from the changelog. The restore runs inside the handler,
+ * after the runtime's transactional producer for the partition fenced the previous owner, so the
+ * changelog partition has no open transaction: its committed end is the state matching the
+ * committed input offset.
  *
  * The changelog also records the last input offset applied (`markApplied`), written in the same
  * transaction: a record at or below it was applied and committed already, and `isApplied` lets
@@ -54,27 +59,37 @@ interface Slot<V> {
 export class PartitionStore<V> {
   readonly #options: PartitionStoreOptions<V>
   readonly #slots = new Map<number, Slot<V>>()
-  #generation = 0
-  readonly #unsubscribe: () => void
+  #attached = false
   #fenceProducer: Promise<Producer> | undefined
   readonly #closed = new AbortController()
 
+  /** The partition hooks to declare on the store's subscription; a handler without them fails. */
+  readonly hooks: PartitionHooks = {
+    onAssign: ({ partition }) => {
+      this.#attached = true
+      this.#slots.delete(partition)
+    },
+    onRevoke: ({ partition }) => {
+      this.#slots.delete(partition)
+    },
+    onRewind: ({ partition }) => {
+      this.#slots.delete(partition)
+    },
+  }
+
   constructor(options: PartitionStoreOptions<V>) {
     this.#options = options
-    this.#unsubscribe = onChannel('lifecycle', (event) => {
-      if (event.groupId === options.groupId) this.#generation++
-    })
   }
 
   /** The partition's state, restored first when it may be stale. Call once at the top of the handler. */
   async partition(ctx: HandlerContext): Promise<Map<string, V>> {
-    const offset = BigInt(ctx.offset)
-    const slot = this.#slots.get(ctx.partition)
-    if (slot && slot.generation === this.#generation && offset > slot.lastOffset) {
-      slot.lastOffset = offset
-      return slot.values
+    if (!this.#attached) {
+      throw new Error(
+        `the state store of ${this.#options.changelogTopic} is not attached to its subscription: declare subscription({ ..., hooks: store.hooks })`,
+      )
     }
-    const generation = this.#generation
+    const slot = this.#slots.get(ctx.partition)
+    if (slot) return slot.values
     const startedAt = Date.now()
     const { changelogTopic, restoreTimeoutMs } = this.#options
     const bytes = this.#options.read
@@ -90,13 +105,34 @@ export class PartitionStore<V> {
       if (key === APPLIED_KEY) applied = parseOffset(value)
       else values.set(key, this.#options.codec.decode(value))
     }
-    this.#slots.set(ctx.partition, { generation, values, lastOffset: offset, applied })
+    this.#slots.set(ctx.partition, { values, applied })
     this.#options.onRestore?.({
       partition: ctx.partition,
       keys: values.size,
       durationMs: Date.now() - startedAt,
     })
     return values
+  }
+
+  /**
+   * The whole "is it applied, change, mark applied" of a stateful handler in one call: skips a
+   * record the changelog says is applied already ('redelivered'), else runs `step` on the
+   * partition's state; the changes it returns are written to memory and to the changelog, with the
+   * applied mark, in the record's transaction ('applied'). `step` may emit outputs; returning
+   * undefined writes nothing ('unchanged'). Call it last in the handler: what runs after it may
+   * fail, and the memory would keep the change (the rewind hook would then forget it).
+   */
+  async apply(
+    ctx: HandlerContext,
+    step: (values: ReadonlyMap<string, V>) => Changes<V> | undefined | Promise<Changes<V> | undefined>,
+  ): Promise<Applied> {
+    const values = await this.partition(ctx)
+    if (this.isApplied(ctx)) return 'redelivered'
+    const changes = await step(values)
+    if (changes === undefined) return 'unchanged'
+    for (const [key, value] of changes) await this.put(ctx, values, key, value)
+    await this.markApplied(ctx)
+    return 'applied'
   }
 
   /**
@@ -152,7 +188,6 @@ export class PartitionStore<V> {
   /** Aborts a restore in progress (its handler fails, the runtime is stopping) and closes the fence producer. */
   async close(): Promise<void> {
     this.#closed.abort()
-    this.#unsubscribe()
     const producer = this.#fenceProducer
     this.#fenceProducer = undefined
     await producer?.then((p) => p.disconnect()).catch(() => {})

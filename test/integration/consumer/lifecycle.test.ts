@@ -1,4 +1,4 @@
-// Proves the group's lifecycle: readiness follows membership, and a graceful stop mid-batch commits exactly what was handled.
+// Proves the group's lifecycle: readiness follows membership, and a graceful stop mid-batch commits exactly what was handled (key-ordered: the contiguous handled prefix).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -52,6 +52,51 @@ for (const guarantee of ['at-least-once', 'exactly-once'] as const) {
       String(handled),
       'the committed offset is right after the last handled record',
     )
+  })
+}
+
+for (const guarantee of ['at-least-once', 'exactly-once'] as const) {
+  test(`a graceful ${guarantee} stop in the middle of a key-ordered batch commits exactly the contiguous handled prefix`, async (t) => {
+    const kafka = testKafka()
+    const topic = uniqueName('lifecycle-key')
+    const groupId = uniqueName('lifecycle-key')
+    await createTestTopics(t, [{ topic }], kafka)
+    await produce(
+      t,
+      kafka,
+      topic,
+      Array.from({ length: 600 }, (_, i) => ({ key: `k${i % 7}`, value: String(i) })),
+    )
+    const handled = new Set<number>()
+    const group = createConsumerGroup({
+      kafka,
+      groupId,
+      consumer: fastTuning,
+      exactlyOnce: { maxBatchRecords: 1_000 },
+      subscriptions: [
+        subscription({
+          topic,
+          decode: { decode: (bytes: Buffer) => Number(bytes.toString()) },
+          policy: { guarantee, ordering: 'key', maxInFlight: 4 },
+          handler: async (value) => {
+            await delay(5)
+            handled.add(value)
+          },
+        }),
+      ],
+    })
+    t.after(() => group.stop())
+    await group.start()
+    await waitFor(() => handled.size >= 30, { description: 'some records handled' })
+    await group.stop()
+    assert.ok(handled.size < 600, 'the stop came mid-batch')
+    const admin = await testAdmin(t, kafka)
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] })
+    const committed = Number(offsets?.partitions[0]?.offset)
+    let firstUnhandled = 0
+    while (handled.has(firstUnhandled)) firstUnhandled++
+    assert.ok(committed > 0, 'the finished prefix was committed')
+    assert.equal(committed, firstUnhandled, 'committed up to the first record not handled, not past it')
   })
 }
 

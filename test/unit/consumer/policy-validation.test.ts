@@ -91,3 +91,63 @@ test('subscription overrides win over group defaults, which win over the built-i
   assert.equal(policy.deadLetter, false)
   assert.equal(policy.concurrency, 1)
 })
+
+test('an unknown ordering and a per-partition bound above the subscription bound are rejected', () => {
+  const problems = problemsOf({
+    groupId: 'g',
+    subscriptions: [
+      {
+        topic: 'orders',
+        decode,
+        handler,
+        policy: { ordering: 'random', maxInFlight: 10, maxInFlightPerPartition: 20 },
+      },
+    ],
+  })
+  assert.equal(problems.length, 2)
+  assert.ok(
+    problems.some((p) =>
+      p.startsWith('subscriptions[0].policy.ordering needs to be "partition", "key" or "none"'),
+    ),
+  )
+  assert.ok(
+    problems.some((p) =>
+      p.startsWith('subscriptions[0].policy.maxInFlightPerPartition (20) cannot be larger'),
+    ),
+  )
+})
+
+test('ordering defaults to partition with 256 records in flight, and the per-partition bound follows maxInFlight', () => {
+  const plain = resolvePolicy()
+  assert.equal(plain.ordering, 'partition')
+  assert.equal(plain.maxInFlight, 256)
+  assert.equal(plain.maxInFlightPerPartition, 256)
+  const keyed = resolvePolicy({ ordering: 'key', maxInFlight: 64 }, { maxInFlight: 32 })
+  assert.equal(keyed.ordering, 'key')
+  assert.equal(keyed.maxInFlight, 32)
+  assert.equal(keyed.maxInFlightPerPartition, 32)
+})
+
+test('a bad handlerTimeout, maxRecordAge, filter or hook is reported with its field', () => {
+  const problems = problemsOf({
+    groupId: 'g',
+    subscriptions: [
+      {
+        topic: 'orders',
+        decode,
+        handler,
+        filter: 'even',
+        hooks: { onAssign: () => {}, onRevoked: () => {}, onRewind: 1 },
+        policy: { handlerTimeout: '1 minute', maxRecordAge: -5 },
+      },
+    ],
+  })
+  assert.equal(problems.length, 5, problems.join('\n'))
+  assert.ok(
+    problems.some((p) => p.startsWith('subscriptions[0].policy.handlerTimeout needs to be a duration')),
+  )
+  assert.ok(problems.some((p) => p.startsWith('subscriptions[0].policy.maxRecordAge needs to be a duration')))
+  assert.ok(problems.some((p) => p.startsWith('subscriptions[0].filter needs to be a function')))
+  assert.ok(problems.some((p) => p.startsWith('subscriptions[0].hooks.onRevoked is not a known hook')))
+  assert.ok(problems.some((p) => p.startsWith('subscriptions[0].hooks.onRewind needs to be a function')))
+})

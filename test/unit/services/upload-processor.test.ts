@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { FileUploadCompleted } from '@event-backbone/catalog'
 import { processUpload } from '../../../services/upload-processor/logic.ts'
+import { uploadPolicy } from '../../../services/upload-processor/policy.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'
 
 const config = { maxSizeBytes: 10_000_000 }
@@ -53,5 +54,19 @@ test('the output event id is the same for every processing of one input event', 
   assert.equal(
     processUpload(upload(), 1, config, now).eventId,
     processUpload(upload(), 2, config, now).eventId,
+  )
+})
+
+test('uploads run key-ordered, 64 in flight unless UPLOAD_MAX_IN_FLIGHT says otherwise', () => {
+  const policy = uploadPolicy({})
+  assert.equal(policy.ordering, 'key')
+  assert.equal(policy.maxInFlight, 64)
+  assert.equal(policy.handlerTimeout, undefined)
+  const tuned = uploadPolicy({ UPLOAD_MAX_IN_FLIGHT: '8', UPLOAD_HANDLER_TIMEOUT: '30s' })
+  assert.equal(tuned.maxInFlight, 8)
+  assert.equal(tuned.handlerTimeout, 30_000)
+  assert.throws(
+    () => uploadPolicy({ UPLOAD_MAX_IN_FLIGHT: '0' }),
+    /UPLOAD_MAX_IN_FLIGHT needs to be a whole number from 1/,
   )
 })

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
-import diagnostics from 'node:diagnostics_channel'
 import { test } from 'node:test'
 import type { Kafka } from 'kafkajs'
-import { channelNames, type HandlerContext } from '#libs/consumer'
+import type { HandlerContext } from '#libs/consumer'
 import { jsonCodec, PartitionStore } from '#libs/state'
 
 interface Emitted {
@@ -28,7 +27,14 @@ function context(partition: number, offset: number, emitted: Emitted[] = []): Ha
   }
 }
 
+/** A store as the runtime leaves it after a join: its hooks told it the partitions are assigned. */
 function store(changelog: Map<number, Map<string, Buffer>>, reads: number[]) {
+  const s = unattached(changelog, reads)
+  for (let partition = 0; partition < 8; partition++) s.hooks.onAssign?.({ topic: 'payments', partition })
+  return s
+}
+
+function unattached(changelog: Map<number, Map<string, Buffer>>, reads: number[]) {
   return new PartitionStore<{ n: number }>({
     kafka: {} as Kafka,
     groupId: 'g',
@@ -66,28 +72,71 @@ test('put changes the memory and writes the changelog to the record partition in
   ])
 })
 
-test('a record at or below the last offset seen (a rewind after an abort) restores the partition again', async (t) => {
+test('a rewind (an aborted transaction fetched again) forgets the partition, so it is restored', async (t) => {
   const reads: number[] = []
   const s = store(new Map(), reads)
   t.after(() => s.close())
   const values = await s.partition(context(0, 5))
   await s.put(context(0, 5), values, 'uncommitted', { n: 1 })
+  await s.hooks.onRewind?.({ topic: 'payments', partition: 0 }, '5')
   const again = await s.partition(context(0, 5))
   assert.equal(again.has('uncommitted'), false, 'the effects that never committed are gone')
   assert.deepEqual(reads, [0, 0])
 })
 
-test('after a group join every partition is restored again before its next record', async (t) => {
+test('an assignment after a group join or a revocation forgets only that partition', async (t) => {
   const reads: number[] = []
   const s = store(new Map(), reads)
   t.after(() => s.close())
   await s.partition(context(0, 1))
-  diagnostics.channel(channelNames.lifecycle).publish({ groupId: 'other-group', state: 'joined' })
+  await s.partition(context(1, 1))
+  await s.hooks.onAssign?.({ topic: 'payments', partition: 0 })
+  await s.hooks.onRevoke?.({ topic: 'payments', partition: 1 })
   await s.partition(context(0, 2))
-  assert.deepEqual(reads, [0], 'another group joining changes nothing')
-  diagnostics.channel(channelNames.lifecycle).publish({ groupId: 'g', state: 'joined' })
+  await s.partition(context(1, 2))
   await s.partition(context(0, 3))
-  assert.deepEqual(reads, [0, 0])
+  assert.deepEqual(reads, [0, 1, 0, 1])
+})
+
+test('a store whose hooks are not declared on its subscription refuses to serve stale memory', async (t) => {
+  const s = unattached(new Map(), [])
+  t.after(() => s.close())
+  await assert.rejects(
+    s.partition(context(0, 1)),
+    /not attached to its subscription: declare subscription\(\{ \.\.\., hooks: store\.hooks \}\)/,
+  )
+})
+
+test("apply skips a redelivered record, writes a step's changes with the applied mark, and writes nothing for no changes", async (t) => {
+  const changelog = new Map([[0, new Map([['\u0000applied', Buffer.from('9')]])]])
+  const s = store(changelog, [])
+  t.after(() => s.close())
+  let steps = 0
+  assert.equal(
+    await s.apply(context(0, 9), () => {
+      steps++
+      return [['a', { n: 1 }]]
+    }),
+    'redelivered',
+  )
+  assert.equal(steps, 0)
+  const emitted: Emitted[] = []
+  assert.equal(
+    await s.apply(context(0, 10, emitted), () => [
+      ['a', { n: 2 }],
+      ['b', null],
+    ]),
+    'applied',
+  )
+  assert.deepEqual(
+    emitted.map((e) => e.key),
+    ['a', 'b', '\u0000applied'],
+  )
+  assert.deepEqual((await s.partition(context(0, 11))).get('a'), { n: 2 })
+  const none: Emitted[] = []
+  assert.equal(await s.apply(context(0, 11, none), () => undefined), 'unchanged')
+  assert.deepEqual(none, [])
+  assert.equal(s.isApplied(context(0, 11)), false)
 })
 
 test('a record at or below the applied offset restored from the changelog is reported as applied', async (t) => {

@@ -1,27 +1,32 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import type { EachBatchPayload, KafkaMessage, Transaction } from 'kafkajs'
-import { errorClass } from '../headers/write.ts'
-import { publish } from '../instrumentation/channels.ts'
-import { lagAfter, nextOffset } from '../runtime/offsets.ts'
-import { Outbox } from '../runtime/outbox.ts'
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs'
+import { fillWindowed } from '../ordering/exactly-once.ts'
+import { KeepAlive } from '../runtime/keep-alive.ts'
+import type { PartitionLifecycle } from '../runtime/partition-lifecycle.ts'
 import type { Pauser } from '../runtime/pauser.ts'
 import { type ProcessorEnv, processRecord, StopRequested } from '../runtime/process-record.ts'
 import type { Route } from '../runtime/routes.ts'
-import type { PartitionProducer, ProducerPool } from './producer-pool.ts'
+import { BatchTransaction, type TransactionDeps } from './batch-transaction.ts'
+import type { PartitionProducer } from './producer-pool.ts'
 
-export interface ExactlyOnceDeps {
-  readonly groupId: string
-  readonly producers: ProducerPool
+export interface ExactlyOnceDeps extends TransactionDeps {
   readonly pauser: Pauser
+  readonly lifecycle?: PartitionLifecycle
   readonly signal: AbortSignal
   readonly maxBatchRecords: number
-  readonly flushRecords: number
+}
+
+/** What a chunk's records came to: how many finished in order from its start, and whether to stop. */
+export interface Filled {
+  readonly processed: number
+  readonly stop: boolean
 }
 
 /**
  * Exactly-once: a fetched batch becomes one transaction per `maxBatchRecords` records. Outputs,
  * retry and dead-letter copies and the input offset commit together (`sendOffsets`); any failure
- * aborts the transaction and the records are fetched again from the last committed offset.
+ * aborts the transaction and the records are fetched again from the last committed offset. Under
+ * `key`/`none` ordering the chunk's records run concurrently and the transaction commits once they
+ * all finished (or, when the group stops, the contiguous finished prefix with only its outputs).
  */
 export async function runExactlyOnceBatch(deps: ExactlyOnceDeps, route: Route, payload: EachBatchPayload) {
   const { batch, resolveOffset } = payload
@@ -32,12 +37,23 @@ export async function runExactlyOnceBatch(deps: ExactlyOnceDeps, route: Route, p
     resolveOffset(((entry.floor ?? 0n) - 1n).toString())
     return
   }
-  for (let index = 0; index < messages.length; ) {
-    const chunk = messages.slice(index, index + deps.maxBatchRecords)
-    const { processed, stop } = await transact(deps, route, payload, entry, chunk)
-    index += processed
-    if (stop || processed < chunk.length) break
+  const first = messages[0]
+  if (first && deps.lifecycle) {
+    // After the floor: records skipped as committed already are no rewind.
+    await deps.lifecycle.beforeBatch(route, batch.partition, first.offset, messages.at(-1)!.offset)
   }
+  const keepAlive = new KeepAlive(payload.heartbeat)
+  try {
+    for (let index = 0; index < messages.length; ) {
+      const chunk = messages.slice(index, index + deps.maxBatchRecords)
+      const { processed, stop } = await transact(deps, route, payload, entry, chunk, keepAlive)
+      index += processed
+      if (stop || processed < chunk.length) break
+    }
+  } finally {
+    keepAlive.stop()
+  }
+  if (keepAlive.failed) throw keepAlive.error
 }
 
 /** The messages at or above `floor`; the batch itself when its first message is (the usual case). */
@@ -53,118 +69,64 @@ async function transact(
   payload: EachBatchPayload,
   entry: PartitionProducer,
   chunk: KafkaMessage[],
-): Promise<{ processed: number; stop: boolean }> {
-  const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload
-  const { producer } = entry
-  const env: ProcessorEnv = { groupId: deps.groupId, heartbeat, signal: deps.signal }
-  const outbox = new Outbox()
-  let transaction: Transaction | undefined
-  let last: string | undefined
-  let processed = 0
-  let stop = false
-  let lastBeat = Date.now()
+  keepAlive: KeepAlive,
+): Promise<Filled> {
+  const tx = new BatchTransaction(deps, payload, entry)
   try {
-    for (const message of chunk) {
-      if (!isRunning() || isStale() || deps.signal.aborted) {
-        stop = true
-        break
-      }
-      let outcome: Awaited<ReturnType<typeof processRecord>>
-      try {
-        const pending = processRecord(
-          env,
-          { route, sourceTopic: batch.topic, partition: batch.partition, message },
-          outbox,
-        )
-        outcome = pending instanceof Promise ? await pending : pending
-      } catch (error) {
-        if (!(error instanceof StopRequested)) throw error
-        stop = true
-        break
-      }
-      if (outcome.kind === 'wait') {
-        deps.pauser.pauseUntil(batch.topic, batch.partition, outcome.dueAt)
-        stop = true
-        break
-      }
-      last = message.offset
-      processed++
-      if (outbox.size >= deps.flushRecords) {
-        transaction ??= await producer.transaction()
-        const messages = outbox.drain()
-        const open = transaction
-        await whileConcurrent(() => open.sendBatch({ topicMessages: messages, acks: -1 }))
-      }
-      const now = Date.now()
-      if (now - lastBeat >= 200) {
-        lastBeat = now
-        await heartbeat()
-      }
-    }
-    if (last === undefined) {
-      await transaction?.abort()
+    const windowed = route.tier === 0 && route.subscription.policy.ordering !== 'partition'
+    const { processed, stop } = windowed
+      ? await fillWindowed(deps, route, payload, chunk, tx, keepAlive)
+      : await fillSequential(deps, route, payload, chunk, tx, keepAlive)
+    if (processed === 0) {
+      await tx.discard()
       return { processed, stop: true }
     }
-    transaction ??= await producer.transaction()
-    const open = transaction
-    if (outbox.size > 0) {
-      const messages = outbox.drain()
-      await whileConcurrent(() => open.sendBatch({ topicMessages: messages, acks: -1 }))
-    }
-    const offset = nextOffset(batch, last)
-    await whileConcurrent(() =>
-      open.sendOffsets({
-        consumerGroupId: deps.groupId,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
-      }),
-    )
-    await transaction.commit()
-    entry.floor = BigInt(offset)
-    resolveOffset(last)
-    publish('committed', () => ({
-      groupId: deps.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      offset,
-      records: processed,
-      transactional: true,
-    }))
-    publish('batch', () => ({
-      groupId: deps.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      highWatermark: batch.highWatermark,
-      lag: lagAfter(batch, offset),
-    }))
-    await heartbeat()
+    await tx.commit(chunk[processed - 1]!.offset, processed)
     return { processed, stop }
   } catch (error) {
-    publish('aborted', () => ({
-      groupId: deps.groupId,
-      topic: batch.topic,
-      partition: batch.partition,
-      errorClass: errorClass(error),
-    }))
-    // A producer whose transaction failed may be fenced or in an unknown state: start afresh, which
-    // also re-reads the committed offset the next batch starts from.
-    if (transaction?.isActive()) await transaction.abort().catch(() => {})
-    await deps.producers.drop(batch.topic, batch.partition)
+    await tx.fail(error)
     throw error
   }
 }
 
-/**
- * The coordinator answers CONCURRENT_TRANSACTIONS while it still writes the markers of this
- * producer's previous transaction; the Java client retries it, kafkajs 2.2.4 does not for
- * AddOffsetsToTxn. Retry briefly: the previous commit completes within milliseconds.
- */
-async function whileConcurrent<T>(operation: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+/** `partition` ordering (and retry tiers): records one after another, in offset order. */
+async function fillSequential(
+  deps: ExactlyOnceDeps,
+  route: Route,
+  payload: EachBatchPayload,
+  chunk: KafkaMessage[],
+  tx: BatchTransaction,
+  keepAlive: KeepAlive,
+): Promise<Filled> {
+  const { batch, heartbeat, isRunning, isStale } = payload
+  const env: ProcessorEnv = { groupId: deps.groupId, heartbeat, signal: deps.signal }
+  let processed = 0
+  let lastBeat = Date.now()
+  for (const message of chunk) {
+    if (!isRunning() || isStale() || deps.signal.aborted || keepAlive.failed) return { processed, stop: true }
+    let outcome: Awaited<ReturnType<typeof processRecord>>
     try {
-      return await operation()
+      const pending = processRecord(
+        env,
+        { route, sourceTopic: batch.topic, partition: batch.partition, message },
+        tx.outbox,
+      )
+      outcome = pending instanceof Promise ? await pending : pending
     } catch (error) {
-      if ((error as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 50) throw error
-      await sleep(Math.min(2 * 2 ** attempt, 100))
+      if (!(error instanceof StopRequested)) throw error
+      return { processed, stop: true }
+    }
+    if (outcome.kind === 'wait') {
+      deps.pauser.pauseUntil(batch.topic, batch.partition, outcome.dueAt)
+      return { processed, stop: true }
+    }
+    processed++
+    await tx.flushIfFull()
+    const now = Date.now()
+    if (now - lastBeat >= 200) {
+      lastBeat = now
+      await heartbeat()
     }
   }
+  return { processed, stop: false }
 }

@@ -56,6 +56,11 @@ export class ProducerPool {
       retry: transactionalRetry,
     })
     await producer.connect()
+    // kafkajs's connect() initialises a plain idempotent producer id; the transactional id (which
+    // fences the previous owner and waits until its last transaction completed) is initialised by
+    // the first transaction() call. Open an empty one (it ends without a request) so the floor below
+    // is read after the fencing, as the comment on `floor` requires, not before it.
+    await (await producer.transaction()).abort()
     const [offsets] = await this.#admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] })
     const committed = offsets?.partitions.find((p) => p.partition === partition)?.offset
     return {

@@ -11,6 +11,9 @@ export const channelNames = {
   retried: 'event-backbone:consumer:retried',
   deadLettered: 'event-backbone:consumer:dead-lettered',
   skipped: 'event-backbone:consumer:skipped',
+  filtered: 'event-backbone:consumer:filtered',
+  timedOut: 'event-backbone:consumer:timed-out',
+  expired: 'event-backbone:consumer:expired',
   committed: 'event-backbone:consumer:committed',
   aborted: 'event-backbone:consumer:aborted',
   batch: 'event-backbone:consumer:batch',
@@ -42,6 +45,14 @@ export interface DeadLetteredEvent extends RecordEvent {
   readonly stage: string
   readonly errorClass: string
   readonly deadLetterTopic: string
+}
+export interface TimedOutEvent extends RecordEvent {
+  readonly timeoutMs: number
+  readonly attempt: number
+}
+export interface ExpiredEvent extends RecordEvent {
+  readonly ageMs: number
+  readonly maxRecordAgeMs: number
 }
 export interface CommittedEvent {
   readonly groupId: string
@@ -78,6 +89,9 @@ export interface ChannelPayloads {
   retried: RetriedEvent
   deadLettered: DeadLetteredEvent
   skipped: DeadLetteredEvent
+  filtered: RecordEvent
+  timedOut: TimedOutEvent
+  expired: ExpiredEvent
   committed: CommittedEvent
   aborted: AbortedEvent
   batch: BatchEvent

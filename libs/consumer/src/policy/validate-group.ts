@@ -55,6 +55,22 @@ export function validateGroupOptions(options: unknown): asserts options is Consu
         problems.push(`${path}.decode needs to be a decoder: an object with a decode(bytes, record) method`)
       }
       if (typeof sub['handler'] !== 'function') problems.push(`${path}.handler needs to be a function`)
+      const hooks = sub['hooks']
+      if (hooks !== undefined) {
+        if (!isObject(hooks))
+          problems.push(`${path}.hooks needs to be an object of onAssign, onRevoke, onRewind`)
+        else {
+          for (const [name, hook] of Object.entries(hooks)) {
+            if (!['onAssign', 'onRevoke', 'onRewind'].includes(name)) {
+              problems.push(`${path}.hooks.${name} is not a known hook (known: onAssign, onRevoke, onRewind)`)
+            } else if (typeof hook !== 'function')
+              problems.push(`${path}.hooks.${name} needs to be a function`)
+          }
+        }
+      }
+      if (sub['filter'] !== undefined && typeof sub['filter'] !== 'function') {
+        problems.push(`${path}.filter needs to be a function (value, record) => boolean`)
+      }
       checkPolicy(problems, `${path}.policy`, sub['policy'])
     })
   }

@@ -1,6 +1,6 @@
 import { PolicyValidationError } from '@event-backbone/errors'
 import { toMilliseconds } from './duration.ts'
-import { defaultPolicy, Guarantee, type PolicyInput, type ResolvedPolicy } from './types.ts'
+import { defaultPolicy, Guarantee, Ordering, type PolicyInput, type ResolvedPolicy } from './types.ts'
 
 /** Bounds that keep a policy sane: a week is the longest delay a retry topic can hold a record. */
 export const policyLimits = {
@@ -9,6 +9,8 @@ export const policyLimits = {
   maxInProcessDelayMs: 60_000,
   maxTiers: 20,
   maxConcurrency: 1_000,
+  maxInFlight: 10_000,
+  maxHandlerTimeoutMs: 15 * 60_000,
 } as const
 
 type Problems = string[]
@@ -63,7 +65,18 @@ export function checkPolicy(problems: Problems, path: string, policy: unknown): 
     problems.push(`${path} needs to be an object, got ${show(policy)}`)
     return
   }
-  unknownKeys(problems, path, policy, ['retry', 'retryTopics', 'deadLetter', 'guarantee', 'concurrency'])
+  unknownKeys(problems, path, policy, [
+    'retry',
+    'retryTopics',
+    'deadLetter',
+    'guarantee',
+    'concurrency',
+    'ordering',
+    'maxInFlight',
+    'maxInFlightPerPartition',
+    'handlerTimeout',
+    'maxRecordAge',
+  ])
   const retry = policy['retry']
   if (retry !== undefined) {
     if (!isObject(retry)) problems.push(`${path}.retry needs to be an object, got ${show(retry)}`)
@@ -113,12 +126,37 @@ export function checkPolicy(problems: Problems, path: string, policy: unknown): 
     problems.push(`${path}.guarantee needs to be "at-least-once" or "exactly-once", got ${show(guarantee)}`)
   }
   wholeNumber(problems, `${path}.concurrency`, policy['concurrency'], 1, policyLimits.maxConcurrency)
+  const ordering = policy['ordering']
+  const orderings = Object.values(Ordering) as unknown[]
+  if (ordering !== undefined && !orderings.includes(ordering)) {
+    problems.push(`${path}.ordering needs to be "partition", "key" or "none", got ${show(ordering)}`)
+  }
+  wholeNumber(problems, `${path}.maxInFlight`, policy['maxInFlight'], 1, policyLimits.maxInFlight)
+  wholeNumber(
+    problems,
+    `${path}.maxInFlightPerPartition`,
+    policy['maxInFlightPerPartition'],
+    1,
+    policyLimits.maxInFlight,
+  )
+  duration(problems, `${path}.handlerTimeout`, policy['handlerTimeout'], 0, policyLimits.maxHandlerTimeoutMs)
+  duration(problems, `${path}.maxRecordAge`, policy['maxRecordAge'], 0, policyLimits.maxDelayMs * 52)
+  const perPartition = policy['maxInFlightPerPartition']
+  const total = policy['maxInFlight']
+  if (typeof perPartition === 'number' && typeof total === 'number' && perPartition > total) {
+    problems.push(
+      `${path}.maxInFlightPerPartition (${perPartition}) cannot be larger than ${path}.maxInFlight (${total}): the subscription's bound would always be reached first`,
+    )
+  }
 }
 
 /** Defaults, then group defaults, then the subscription's overrides; `retry` merges field by field. */
 export function resolvePolicy(defaults: PolicyInput = {}, override: PolicyInput = {}): ResolvedPolicy {
   const retry = { ...defaultPolicy.retry, ...defaults.retry, ...override.retry }
   const tiers = override.retryTopics ?? defaults.retryTopics ?? defaultPolicy.retryTopics
+  const maxInFlight = override.maxInFlight ?? defaults.maxInFlight ?? defaultPolicy.maxInFlight
+  const handlerTimeout = override.handlerTimeout ?? defaults.handlerTimeout ?? defaultPolicy.handlerTimeout
+  const maxRecordAge = override.maxRecordAge ?? defaults.maxRecordAge ?? defaultPolicy.maxRecordAge
   return {
     retry: {
       attempts: retry.attempts,
@@ -131,6 +169,14 @@ export function resolvePolicy(defaults: PolicyInput = {}, override: PolicyInput 
     deadLetter: override.deadLetter ?? defaults.deadLetter ?? defaultPolicy.deadLetter,
     guarantee: override.guarantee ?? defaults.guarantee ?? defaultPolicy.guarantee,
     concurrency: override.concurrency ?? defaults.concurrency ?? defaultPolicy.concurrency,
+    ordering: override.ordering ?? defaults.ordering ?? defaultPolicy.ordering,
+    maxInFlight,
+    maxInFlightPerPartition: Math.min(
+      maxInFlight,
+      override.maxInFlightPerPartition ?? defaults.maxInFlightPerPartition ?? maxInFlight,
+    ),
+    handlerTimeoutMs: toMilliseconds(handlerTimeout)!,
+    maxRecordAgeMs: toMilliseconds(maxRecordAge)!,
   }
 }
 

@@ -3,13 +3,14 @@ import { type Admin, type Consumer, Kafka, type KafkaConfig, Partitioners, type 
 import { ensureTopics, kafkaConfigFromEnv, partitionCounts, type TopicSpec } from '#libs/kafka'
 import { runExactlyOnceBatch } from '../eos/exactly-once.ts'
 import { ProducerPool } from '../eos/producer-pool.ts'
-import { publish } from '../instrumentation/channels.ts'
+import { onChannel, publish } from '../instrumentation/channels.ts'
 import { Guarantee } from '../policy/types.ts'
 import { validateGroupOptions } from '../policy/validate-group.ts'
 import type { ConsumerGroupOptions } from '../types.ts'
 import { runAtLeastOnceBatch } from './at-least-once.ts'
+import { PartitionLifecycle } from './partition-lifecycle.ts'
 import { Pauser } from './pauser.ts'
-import { type CompiledSubscription, compileSubscriptions } from './routes.ts'
+import { type CompiledSubscription, compileSubscriptions, partitionsAtOnce } from './routes.ts'
 
 export interface ConsumerGroup {
   readonly groupId: string
@@ -54,6 +55,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
   const { groupId } = options
   const { subscriptions, routes } = compileSubscriptions(groupId, options.defaults, options.subscriptions)
   const logger = options.logger
+  const lifecycle = new PartitionLifecycle(routes, logger)
   const tuning = { ...tuningDefaults, ...options.consumer }
   const eos = {
     maxBatchRecords: options.exactlyOnce?.maxBatchRecords ?? 10_000,
@@ -69,7 +71,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
   let pauser: Pauser | undefined
   let ready = false
   let stopping: Promise<void> | undefined
-  const removeSignalHandlers: Array<() => void> = []
+  const detachOnStop: Array<() => void> = []
 
   async function provision(): Promise<void> {
     const counts = await partitionCounts(
@@ -141,11 +143,19 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
       },
     })
     pauser = new Pauser(consumer)
+    if (logger) {
+      const stopLogging = onChannel('timedOut', (event) => {
+        if (event.groupId !== groupId) return
+        logger.warn({ ...event }, 'handler timed out; the attempt fails as retriable')
+      })
+      detachOnStop.push(stopLogging)
+    }
     const { GROUP_JOIN, CRASH, STOP } = consumer.events
     consumer.on(GROUP_JOIN, (event) => {
       ready = true
       publish('lifecycle', () => ({ groupId, state: 'joined' }))
       const assignment = event.payload.memberAssignment
+      lifecycle.joined(assignment)
       void pool?.retain(assignment)
       // Create the transactional producers now, in parallel with the first fetch, instead of
       // delaying each partition's first batch by initProducerId and the offset re-read.
@@ -156,11 +166,13 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
     })
     consumer.on(CRASH, (event) => {
       ready = false
+      lifecycle.revokeAll()
       logger?.error({ groupId, err: event.payload.error, restart: event.payload.restart }, 'consumer crashed')
       publish('lifecycle', () => ({ groupId, state: 'crashed', error: event.payload.error }))
     })
     consumer.on(STOP, () => {
       ready = false
+      lifecycle.revokeAll()
       publish('lifecycle', () => ({ groupId, state: 'stopped' }))
     })
     await consumer.connect()
@@ -171,13 +183,14 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
       pauser,
       signal: abort.signal,
       commitIntervalMs: options.commitIntervalMs ?? 1_000,
+      lifecycle,
     }
-    const exactlyOnce = { groupId, producers: pool, pauser, signal: abort.signal, ...eos }
+    const exactlyOnce = { groupId, producers: pool, pauser, signal: abort.signal, lifecycle, ...eos }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: subscriptions.reduce(
-        (sum, sub) => sum + sub.policy.concurrency * (1 + sub.retryTopics.length),
+        (sum, sub) => sum + partitionsAtOnce(sub.policy) * (1 + sub.retryTopics.length),
         0,
       ),
       eachBatch: async (payload) => {
@@ -208,7 +221,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
           )
         }
         process.once(signal, onSignal)
-        removeSignalHandlers.push(() => process.off(signal, onSignal))
+        detachOnStop.push(() => process.off(signal, onSignal))
       }
     }
   }
@@ -216,7 +229,7 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
   async function shutdown(): Promise<void> {
     abort.abort()
     pauser?.clear()
-    for (const remove of removeSignalHandlers) remove()
+    for (const remove of detachOnStop) remove()
     const timeoutMs = options.shutdownTimeoutMs ?? 20_000
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<'timeout'>((resolve) => {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ControlHeaderError } from '@event-backbone/errors'
+import { ControlHeaderError, RecordTooOldError } from '@event-backbone/errors'
 import type { IHeaders, KafkaMessage } from 'kafkajs'
 import { backoffDelay } from '../failure/backoff.ts'
 import { classify, Verdict } from '../failure/classify.ts'
@@ -59,6 +59,8 @@ export function processRecord(
   outbox: Outbox,
 ): Outcome | Promise<Outcome> {
   if (fetched.route.tier > 0) return processWithRetries(env, fetched, outbox, undefined)
+  const maxAgeMs = fetched.route.subscription.policy.maxRecordAgeMs
+  if (maxAgeMs > 0 && expire(env, fetched, outbox, maxAgeMs)) return done
   // One object serves as the decoder's record context and, on success, the handler's context.
   const ctx = Context.first(fetched)
   let value: unknown
@@ -235,6 +237,35 @@ async function processWithRetries(
     deadLetter(env, fetched, outbox, origin, failure, attempts, firstFailureAt, failedAt)
     return done
   }
+}
+
+/**
+ * A domain record older than `maxRecordAge` when read is dead-lettered without calling the handler
+ * (Lambda's MaximumRecordAge): a consumer far behind skips stale work instead of acting on it late.
+ * Records in the retry tiers are not checked: the group accepted them into its retry schedule.
+ */
+function expire(env: ProcessorEnv, fetched: FetchedRecord, outbox: Outbox, maxAgeMs: number): boolean {
+  const now = Date.now()
+  const { message, partition, route } = fetched
+  const ageMs = now - Number(message.timestamp)
+  if (!(ageMs > maxAgeMs)) return false
+  const topic = route.subscription.topic
+  publish('expired', () => ({ ...recordEvent(env, fetched), ageMs, maxRecordAgeMs: maxAgeMs }))
+  const error = new RecordTooOldError(
+    `the record was ${ageMs} ms old when read, more than maxRecordAge (${maxAgeMs} ms)`,
+    { context: { topic, partition, offset: message.offset, ageMs, maxRecordAgeMs: maxAgeMs } },
+  )
+  const origin = { topic, partition, offset: message.offset, timestamp: message.timestamp }
+  deadLetter(
+    env,
+    fetched,
+    outbox,
+    origin,
+    { stage: Stage.handle, error, verdict: Verdict.deadLetter },
+    0,
+    now,
+  )
+  return true
 }
 
 /**

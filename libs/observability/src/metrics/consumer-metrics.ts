@@ -14,6 +14,9 @@ export const consumerMetricNames = {
   lag: 'eb_consumer_lag_records',
   ready: 'eb_consumer_ready',
   restarts: 'eb_consumer_restarts_total',
+  filtered: 'eb_consumer_filtered_total',
+  timeouts: 'eb_consumer_handler_timeouts_total',
+  expired: 'eb_consumer_expired_total',
 } as const
 
 /**
@@ -89,7 +92,28 @@ export function instrumentConsumers(registry: Registry): () => void {
     labelNames: ['group'],
     registers,
   })
+  const filtered = new Counter({
+    name: consumerMetricNames.filtered,
+    help: 'Records the subscription filter skipped (their offsets still commit)',
+    labelNames: ['group', 'topic'],
+    registers,
+  })
+  const timeouts = new Counter({
+    name: consumerMetricNames.timeouts,
+    help: 'Handler calls that ran longer than handlerTimeout (failed as retriable)',
+    labelNames: ['group', 'topic'],
+    registers,
+  })
+  const expired = new Counter({
+    name: consumerMetricNames.expired,
+    help: 'Records older than maxRecordAge when read (dead-lettered, or skipped with deadLetter: false)',
+    labelNames: ['group', 'topic'],
+    registers,
+  })
   const unsubscribe = [
+    onChannel('filtered', (e) => filtered.inc({ group: e.groupId, topic: e.topic })),
+    onChannel('timedOut', (e) => timeouts.inc({ group: e.groupId, topic: e.topic })),
+    onChannel('expired', (e) => expired.inc({ group: e.groupId, topic: e.topic })),
     onChannel('consumed', (e) => consumed.inc({ group: e.groupId, topic: e.topic })),
     onChannel('handler', (e) =>
       handlerDuration.observe(
