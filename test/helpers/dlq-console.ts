@@ -24,3 +24,21 @@ export async function testConsole(
   t.after(() => console.close())
   return console
 }
+
+/** One JSON call to the console's HTTP API, with an optional bearer token. */
+export async function callConsole(url: string, method: string, path: string, body?: unknown, token?: string) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  return {
+    status: response.status,
+    headers: response.headers,
+    // biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked field by field in the tests
+    body: (await response.json().catch(() => undefined)) as any,
+  }
+}

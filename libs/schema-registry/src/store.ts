@@ -75,6 +75,16 @@ function refuseOversized(records: readonly StoreRecord[], limit: number): void {
  * The registry's storage: a compacted one-partition topic, a reader that folds it into the state,
  * and the single transactional writer. Reads are served from `state`; writes go through `execute`.
  */
+/** Kafka errors of a partition that is not served yet, which pass once leadership settles. */
+const unservedTypes = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'NOT_LEADER_FOR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+])
+
 export class SchemaStore {
   readonly state = new RegistryState()
   readonly topic: string
@@ -154,7 +164,10 @@ export class SchemaStore {
       }),
     )
     await this.#whileUnserved(deadline, () => this.#admin.fetchTopicOffsets(this.topic))
-    const metadata = await this.#admin.fetchTopicMetadata({ topics: [this.topic] })
+    let metadata!: Awaited<ReturnType<Admin['fetchTopicMetadata']>>
+    await this.#whileUnserved(deadline, async () => {
+      metadata = await this.#admin.fetchTopicMetadata({ topics: [this.topic] })
+    })
     const partitions = metadata.topics[0]?.partitions.length ?? 0
     if (partitions !== 1) {
       throw new RegistryStoreTopicError(
@@ -165,9 +178,12 @@ export class SchemaStore {
       )
     }
     // With cleanup.policy=delete, retention would one day drop schemas that records still name.
-    const described = await this.#admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: TOPIC_RESOURCE, name: this.topic, configNames: ['cleanup.policy'] }],
+    let described!: Awaited<ReturnType<Admin['describeConfigs']>>
+    await this.#whileUnserved(deadline, async () => {
+      described = await this.#admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: TOPIC_RESOURCE, name: this.topic, configNames: ['cleanup.policy'] }],
+      })
     })
     const policy = described.resources[0]?.configEntries.find(
       (entry) => entry.configName === 'cleanup.policy',
@@ -179,14 +195,15 @@ export class SchemaStore {
       )
     }
     await this.#reader.start()
-    await this.#reader.catchUp(timeoutMs)
+    await this.#whileUnserved(deadline, () => this.#reader.catchUp(Math.max(1, deadline - Date.now())))
     this.#ready = true
   }
 
   /**
    * A topic created a moment ago can still be unknown to the broker that answers ("This server
-   * does not host this topic-partition", kafkajs gives up on it while waiting for leaders) on a
-   * loaded broker: repeat the step until it is served or the start deadline passes.
+   * does not host this topic-partition", kafkajs gives up on it while waiting for leaders), or its
+   * leadership still moving ("This server is not the leader for that topic-partition") on a loaded
+   * broker: repeat the step until it is served or the start deadline passes.
    */
   async #whileUnserved(deadline: number, step: () => Promise<unknown>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -196,7 +213,7 @@ export class SchemaStore {
       } catch (error) {
         let unknown = false
         for (let cause: unknown = error; cause && !unknown; cause = (cause as Error).cause) {
-          unknown = (cause as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION'
+          unknown = unservedTypes.has(String((cause as { type?: unknown }).type))
         }
         if (!unknown || Date.now() > deadline) throw error
         await delay(Math.min(1_000, 50 * 2 ** attempt))

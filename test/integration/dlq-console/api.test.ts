@@ -2,27 +2,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
-import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
+import { aliceToken, callConsole, testConsole } from '../../helpers/dlq-console.ts'
 import { testKafka, waitFor } from '../../helpers/kafka.ts'
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked field by field in the tests
-type Json = any
-
-async function call(url: string, method: string, path: string, body?: unknown, token?: string) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (await response.json().catch(() => undefined)) as Json,
-  }
-}
+const call = callConsole
 
 test('replay requests without a token get 401, with a wrong token 403, and with an operator token start a job named after the operator', async (t) => {
   const kafka = testKafka()

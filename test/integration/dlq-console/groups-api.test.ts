@@ -2,21 +2,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { describeGroup } from '#libs/groups'
-import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
+import { aliceToken, callConsole, testConsole } from '../../helpers/dlq-console.ts'
 import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 
-async function call(url: string, method: string, path: string, body?: unknown, token?: string) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked field by field
-  return { status: response.status, body: (await response.json().catch(() => undefined)) as any }
-}
+const call = callConsole
 
 test('the console lists and describes groups, dry-runs a reset for anyone who may read, resets only for an operator, and refuses a group with a live member', async (t) => {
   const kafka = testKafka()
