@@ -1,7 +1,12 @@
 import type { PaymentConfirmed, PaymentRefunded } from '@event-backbone/catalog'
-import { emitEvent, type HandlerContext, nonRetriable, onEvents } from '@event-backbone/client'
+import {
+  emitEvent,
+  type HandlerContext,
+  nonRetriable,
+  onEvents,
+  type PartitionStore,
+} from '@event-backbone/client'
 import { openServiceStore, type ServiceDeps } from '#libs/service'
-import type { PartitionStore } from '#libs/state'
 import { decide, invalidPayment, type PostedPayment, postedEntry } from './logic.ts'
 import { ledgerPolicy } from './policy.ts'
 import { decideRefund, invalidRefund } from './reversal.ts'
