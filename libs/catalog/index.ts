@@ -1,6 +1,6 @@
 export * from './generated/events.ts'
 export type { CatalogEntry } from './src/catalog.ts'
-export { catalog } from './src/catalog.ts'
+export { catalog, SubjectNameStrategy, subjectNameFor } from './src/catalog.ts'
 export type {
   AnyEvent,
   Catalog,
@@ -9,6 +9,7 @@ export type {
   EventTypeOfTopic,
   KeyFieldOf,
   Topic,
+  TopicEvent,
   TopicOf,
 } from './src/event-types.ts'
 export { logicalTypes, parseAvroSchema, TimestampMillisType, UuidType } from './src/logical-types.ts'
@@ -18,7 +19,8 @@ export {
   eventKey,
   eventTypeForTopic,
   eventTypes,
+  eventTypesForTopic,
   isCatalogTopic,
   isEventType,
 } from './src/lookup.ts'
-export { schemaText, schemaType } from './src/schema-loader.ts'
+export { eventTypeOfRecord, recordNameOf, schemaText, schemaType } from './src/schema-loader.ts'

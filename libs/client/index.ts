@@ -57,7 +57,7 @@ export {
   subscription,
 } from '../consumer/index.ts'
 // Typed events: the catalog wired to the publisher and the consumer runtime.
-export type { BackboneConnection } from '../events/index.ts'
+export type { BackboneConnection, TopicHandlers } from '../events/index.ts'
 export {
   backboneFromEnv,
   catalogEncoder,
@@ -65,6 +65,7 @@ export {
   childTraceparent,
   emitEvent,
   onEvent,
+  onEvents,
   uuidFrom,
 } from '../events/index.ts'
 // Kafka: configuration from the environment, topic naming and provisioning.

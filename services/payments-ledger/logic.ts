@@ -1,10 +1,32 @@
 import type { LedgerPosting, PaymentConfirmed } from '@event-backbone/catalog'
 import { uuidFrom } from '@event-backbone/client'
 
-/** What the dedupe store remembers per posted payment. */
+/** What the store remembers per posted payment. */
 export interface PostedPayment {
   readonly sourceEventId: string
   readonly postingId: string
+  /**
+   * What a reversal books (reversal.ts), kept since refunds exist: entries written before have
+   * none, and a refund of such a payment is dead-lettered with that reason.
+   */
+  readonly payerAccountId?: string
+  readonly payeeAccountId?: string
+  readonly amountMinor?: number
+  readonly currency?: string
+  /** Set once the payment is refunded: the refund's id, its event and the reversal posting. */
+  readonly refund?: { readonly refundId: string; readonly sourceEventId: string; readonly postingId: string }
+}
+
+/** The store entry of a payment just posted. */
+export function postedEntry(payment: PaymentConfirmed, posting: LedgerPosting): PostedPayment {
+  return {
+    sourceEventId: payment.eventId,
+    postingId: posting.postingId,
+    payerAccountId: payment.payerAccountId,
+    payeeAccountId: payment.payeeAccountId,
+    amountMinor: payment.amountMinor,
+    currency: payment.currency,
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { once } from 'node:events'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { test } from 'node:test'
+import { catalogEntry, eventTypes } from '@event-backbone/catalog'
 import { waitForBroker } from '#libs/kafka-local'
 import type { DemoSummary } from '#libs/stack'
 
@@ -57,7 +58,10 @@ test('backbone up boots the stack, runs the demo to completion including a repla
     assert.ok(started.services[name], `${name} is running`)
   }
   const subjects = (await (await fetch(`${started.services['schema-registry']}/subjects`)).json()) as string[]
-  assert.ok(subjects.includes('payments-value'), 'the catalog schemas are registered')
+  for (const eventType of eventTypes()) {
+    assert.ok(subjects.includes(catalogEntry(eventType).subject), `the ${eventType} schema is registered`)
+  }
+  assert.ok(subjects.includes('payments-dev.eventbackbone.events.PaymentRefunded'), 'by record on payments')
 
   const { demo } = JSON.parse(await next()) as { demo: DemoSummary }
   assert.equal(demo.complete, true, `the demo reached every output: ${JSON.stringify(demo)}`)

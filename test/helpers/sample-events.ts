@@ -28,6 +28,17 @@ export const sampleEvents: { readonly [E in EventType]: EventOf<E> } = {
     providerReference: 'pi_3NfA2bC4dE5fG6hI',
     description: 'Invoice 2026-1187',
   },
+  PaymentRefunded: {
+    eventId: '7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f',
+    occurredAt: new Date('2026-11-28T09:00:00.000Z'),
+    source: 'payments-gateway',
+    refundId: 'b2c3d4e5-f6a7-4812-9900-bbccddeeff00',
+    paymentId: 'a1b2c3d4-e5f6-4711-8899-aabbccddeeff',
+    payerAccountId: 'acct-payer-0001',
+    amountMinor: 129_99,
+    currency: 'EUR',
+    reason: 'Order cancelled',
+  },
   UserLogin: {
     eventId: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
     occurredAt: new Date('2026-11-27T10:17:12.000Z'),

@@ -52,7 +52,7 @@ export const accessManifest = {
   admin: 'admin',
   services: {
     'ingest-gateway': {
-      publishes: ['FileUploadCompleted', 'PaymentConfirmed', 'UserLogin', 'SensorReading'],
+      publishes: ['FileUploadCompleted', 'PaymentConfirmed', 'PaymentRefunded', 'UserLogin', 'SensorReading'],
     },
     'upload-processor': {
       publishes: ['UploadProcessed'],
@@ -61,7 +61,7 @@ export const accessManifest = {
     },
     'payments-ledger': {
       publishes: ['LedgerPosting'],
-      consumes: ['PaymentConfirmed'],
+      consumes: ['PaymentConfirmed', 'PaymentRefunded'],
       group: 'payments-ledger',
       exactlyOnce: true,
       stores: ['posted-payments'],

@@ -74,6 +74,31 @@ export interface PaymentConfirmed {
   description: string | null
 }
 
+/** A payment provider refunded a confirmed payment in full: the money goes back from the payee to the payer. Travels on the payments topic with PaymentConfirmed, keyed by the same payer, so the ledger sees a refund after the payment it reverses and posts the reversal. */
+export interface PaymentRefunded {
+  /** Unique id of this event (UUID); consumers deduplicate side effects by it. */
+  eventId: string
+  /** When the provider refunded the payment, in UTC milliseconds since the epoch. */
+  occurredAt: Date
+  /** The service or client that published the event, for example `payments-gateway`. */
+  source: string
+  /** Id of the refund; a redelivered refund carries the same refundId and a new eventId. */
+  refundId: string
+  /** The PaymentConfirmed.paymentId this refund reverses. */
+  paymentId: string
+  /** The payer of the refunded payment, who gets the money back; the record key, as for PaymentConfirmed, so a refund stays in order after its payment. */
+  payerAccountId: string
+  /** Amount refunded in minor units of the currency; equals the payment's amount (refunds are full). Never a float. */
+  amountMinor: number
+  /** ISO 4217 alphabetic code, three upper-case letters; equals the payment's currency. */
+  currency: string
+  /**
+   * Why the payment was refunded, as the provider or an operator gave it.
+   * @default null
+   */
+  reason: string | null
+}
+
 /** Whether the attempt let the user in. */
 export const LoginOutcome = {
   SUCCEEDED: 'SUCCEEDED',
@@ -330,6 +355,7 @@ export interface SensorWindowAggregate {
 export interface EventTypeMap {
   FileUploadCompleted: FileUploadCompleted
   PaymentConfirmed: PaymentConfirmed
+  PaymentRefunded: PaymentRefunded
   UserLogin: UserLogin
   SensorReading: SensorReading
   UploadProcessed: UploadProcessed

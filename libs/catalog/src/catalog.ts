@@ -6,11 +6,16 @@
 
 /** What the catalog knows about one event type. */
 export interface CatalogEntry {
-  /** The Kafka topic that carries this event type (and nothing else). */
+  /** The Kafka topic that carries this event type (with the others of its topic, if any). */
   readonly topic: string
   /** The schema file, relative to the repository root. */
   readonly schemaFile: string
-  /** The registry subject, by TopicNameStrategy: `<topic>-value`. */
+  /**
+   * How the registry subject is named, as Confluent's serializers name it; `TopicName` when
+   * absent. A topic that carries several event types names each by its record (docs/schemas.md).
+   */
+  readonly subjectNameStrategy?: SubjectNameStrategy
+  /** The registry subject, as `subjectNameStrategy` names it (`subjectNameFor`). */
   readonly subject: string
   /** The event field whose value is the record key: it decides partitioning and so ordering. */
   readonly keyField: string
@@ -18,6 +23,33 @@ export interface CatalogEntry {
   /** Kafka `retention.ms`; -1 keeps records forever. */
   readonly retentionMs: number
   readonly description: string
+}
+
+/**
+ * Confluent's subject name strategies (io.confluent.kafka.serializers.subject), by the names its
+ * serializers' `subjectNameStrategy` option uses:
+ * - `TopicName`: `<topic>-value`; one schema (one event type) per topic.
+ * - `TopicRecordName`: `<topic>-<fully.qualified.RecordName>`; several types on one topic, each
+ *   type's compatibility checked per topic.
+ * - `RecordName`: `<fully.qualified.RecordName>`; one subject per type across every topic.
+ */
+export const SubjectNameStrategy = {
+  TopicName: 'TopicName',
+  TopicRecordName: 'TopicRecordName',
+  RecordName: 'RecordName',
+} as const
+export type SubjectNameStrategy = (typeof SubjectNameStrategy)[keyof typeof SubjectNameStrategy]
+
+/** The value subject of a record on a topic under a strategy (`recordName` fully qualified). */
+export function subjectNameFor(strategy: SubjectNameStrategy, topic: string, recordName: string): string {
+  switch (strategy) {
+    case 'TopicName':
+      return `${topic}-value`
+    case 'TopicRecordName':
+      return `${topic}-${recordName}`
+    case 'RecordName':
+      return recordName
+  }
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -36,7 +68,9 @@ export const catalog = {
   PaymentConfirmed: {
     topic: 'payments',
     schemaFile: 'schemas/payment-confirmed.avsc',
-    subject: 'payments-value',
+    // payments carries PaymentRefunded too, so each type has its own subject on the topic.
+    subjectNameStrategy: 'TopicRecordName',
+    subject: 'payments-dev.eventbackbone.events.PaymentConfirmed',
     // By payer: the ledger sees one account's outgoing payments in the order they were confirmed
     // (balance checks depend on it), and a redelivered confirmation lands on the same partition
     // as the original. Credits to the payee commute, so their order across payers does not matter.
@@ -44,6 +78,18 @@ export const catalog = {
     partitions: 12,
     retentionMs: 30 * DAY_MS,
     description: 'A payment provider confirmed that money moved from a payer to a payee.',
+  },
+  PaymentRefunded: {
+    topic: 'payments',
+    schemaFile: 'schemas/payment-refunded.avsc',
+    subjectNameStrategy: 'TopicRecordName',
+    subject: 'payments-dev.eventbackbone.events.PaymentRefunded',
+    // By payer, like PaymentConfirmed: a refund lands on its payment's partition, after it, so the
+    // ledger's per-partition state knows the payment when the refund arrives.
+    keyField: 'payerAccountId',
+    partitions: 12,
+    retentionMs: 30 * DAY_MS,
+    description: 'A payment provider refunded a confirmed payment in full.',
   },
   UserLogin: {
     topic: 'logins',

@@ -13,10 +13,18 @@ export type Topic = Catalog[EventType]['topic']
 export type TopicOf<E extends EventType> = Catalog[E]['topic']
 export type KeyFieldOf<E extends EventType> = Catalog[E]['keyField']
 
-/** The event type a topic carries: `EventTypeOfTopic<'payments'>` is `'PaymentConfirmed'`. */
+/**
+ * The event types a topic carries: `EventTypeOfTopic<'logins'>` is `'UserLogin'`,
+ * `EventTypeOfTopic<'payments'>` is `'PaymentConfirmed' | 'PaymentRefunded'`.
+ */
 export type EventTypeOfTopic<T extends Topic> = {
   [E in EventType]: Catalog[E]['topic'] extends T ? E : never
 }[EventType]
+
+/** An event of a topic with its type name, narrowed by `type` (what a topic's subscription decodes). */
+export type TopicEvent<T extends Topic> = {
+  [E in EventTypeOfTopic<T>]: { readonly type: E; readonly value: EventOf<E> }
+}[EventTypeOfTopic<T>]
 
 /** An event together with its type name, narrowed by `type` (for handlers of several types). */
 export type AnyEvent = { [E in EventType]: { readonly type: E; readonly value: EventOf<E> } }[EventType]

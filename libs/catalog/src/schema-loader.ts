@@ -3,7 +3,7 @@ import type avsc from 'avsc'
 import { schemaTexts } from '../generated/schemas.ts'
 import type { EventType } from './event-types.ts'
 import { parseAvroSchema } from './logical-types.ts'
-import { catalogEntry } from './lookup.ts'
+import { catalogEntry, eventTypesForTopic } from './lookup.ts'
 
 interface LoadedSchema {
   readonly text: string
@@ -44,4 +44,19 @@ export function schemaType(eventType: EventType): avsc.Type {
 /** The schema as compact JSON text, as it is registered with the schema registry. */
 export function schemaText(eventType: EventType): string {
   return load(eventType).text
+}
+
+/** The fully qualified record name of an event type's schema: `dev.eventbackbone.events.PaymentRefunded`. */
+export function recordNameOf(eventType: EventType): string {
+  // Every catalog schema is a named record (the catalog unit tests check it).
+  return schemaType(eventType).name!
+}
+
+/**
+ * The event type of `topic` whose schema has the fully qualified `recordName` (a record's writer
+ * schema name), or undefined when the topic carries no such type.
+ */
+export function eventTypeOfRecord(topic: string, recordName: string | undefined): EventType | undefined {
+  if (recordName === undefined) return undefined
+  return eventTypesForTopic(topic).find((eventType) => recordNameOf(eventType) === recordName)
 }

@@ -1,5 +1,13 @@
 import { parseArgs } from 'node:util'
-import { catalogEntry, eventTypes, schemaText } from '@event-backbone/catalog'
+import {
+  type CatalogEntry,
+  catalogEntry,
+  type EventType,
+  eventTypes,
+  recordNameOf,
+  schemaText,
+  subjectNameFor,
+} from '@event-backbone/catalog'
 import { RegistryUnavailableError, UsageError } from '@event-backbone/errors'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { resolveRegistryUrl } from './brokers.ts'
@@ -8,9 +16,12 @@ import { emit } from './output.ts'
 import { schemaChanges, strongest } from './schema-bump.ts'
 
 export const schemasUsage = `usage: backbone schemas <register|check> [--registry URL | --against GIT-REVISION] [--json]
-  register  registers every catalog schema under its subject (<topic>-value)
+  register  registers every catalog schema under its subject: <topic>-value, or
+            <topic>-<record name> for a topic that carries several event types
   check     checks the working tree's schemas against the registry's latest versions under each
-            subject's compatibility level; exits 1 and explains when a change would break consumers
+            subject's compatibility level; exits 1 and explains when a change would break consumers.
+            An event type whose subject is new but whose topic's <topic>-value subject holds the
+            same record (it moved to TopicRecordNameStrategy) is checked against that subject
   check --against REV
             checks them against the schemas of a git revision instead (offline, BACKWARD), and says
             which version of @event-backbone/catalog the change needs: major when it would break
@@ -21,8 +32,11 @@ const contentType = 'application/vnd.schemaregistry.v1+json'
 interface CheckResult {
   readonly eventType: string
   readonly subject: string
+  readonly strategy: string
   readonly status: 'new' | 'compatible' | 'incompatible'
   readonly messages: readonly string[]
+  /** The subject the result was checked against, when not `subject` (a subject that moved). */
+  readonly checkedAgainst?: string
 }
 
 async function checkOne(
@@ -30,7 +44,7 @@ async function checkOne(
   eventType: string,
   subject: string,
   schema: string,
-): Promise<CheckResult> {
+): Promise<Omit<CheckResult, 'strategy'>> {
   let response: Response
   try {
     response = await fetch(
@@ -67,6 +81,46 @@ async function checkOne(
     status: body.is_compatible ? 'compatible' : 'incompatible',
     messages: body.messages ?? [],
   }
+}
+
+/** The record name of the latest schema under `subject`, or undefined when there is none. */
+async function latestRecordName(registryUrl: string, subject: string): Promise<string | undefined> {
+  const response = await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`, {
+    headers: { accept: contentType },
+    signal: AbortSignal.timeout(10_000),
+  }).catch((error: unknown) => {
+    throw new RegistryUnavailableError(`the schema registry at ${registryUrl} did not answer`, {
+      cause: error,
+    })
+  })
+  if (!response.ok) return undefined
+  const body = (await response.json().catch(() => ({}))) as { schema?: string; schemaType?: string }
+  if (body.schemaType !== undefined && body.schemaType !== 'AVRO') return undefined
+  try {
+    const parsed = JSON.parse(body.schema ?? '') as { name?: string; namespace?: string }
+    if (typeof parsed.name !== 'string') return undefined
+    return parsed.name.includes('.') || !parsed.namespace ? parsed.name : `${parsed.namespace}.${parsed.name}`
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * One event type against the registry. A type whose topic carries several types has a subject of
+ * its own (TopicRecordNameStrategy); when that subject is new but `<topic>-value` holds versions
+ * of the same record, written while the topic had one type, those are what consumers read, so the
+ * schema is checked against them: moving the subject must not reset the compatibility history.
+ */
+async function checkEventType(registryUrl: string, eventType: EventType): Promise<CheckResult> {
+  const entry: CatalogEntry = catalogEntry(eventType)
+  const strategy = entry.subjectNameStrategy ?? 'TopicName'
+  const schema = schemaText(eventType)
+  const own = await checkOne(registryUrl, eventType, entry.subject, schema)
+  const legacy = subjectNameFor('TopicName', entry.topic, recordNameOf(eventType))
+  if (own.status !== 'new' || legacy === entry.subject) return { ...own, strategy }
+  if ((await latestRecordName(registryUrl, legacy)) !== recordNameOf(eventType)) return { ...own, strategy }
+  const moved = await checkOne(registryUrl, eventType, legacy, schema)
+  return { ...moved, subject: entry.subject, strategy, checkedAgainst: legacy }
 }
 
 function checkAgainstRevision(revision: string, json: boolean): number {
@@ -107,15 +161,13 @@ async function check(args: string[]): Promise<number> {
   }
   const registryUrl = resolveRegistryUrl(values.registry)
   const results: CheckResult[] = []
-  for (const eventType of eventTypes()) {
-    results.push(
-      await checkOne(registryUrl, eventType, catalogEntry(eventType).subject, schemaText(eventType)),
-    )
-  }
+  for (const eventType of eventTypes()) results.push(await checkEventType(registryUrl, eventType))
   const broken = results.filter((result) => result.status === 'incompatible')
+  const width = Math.max(...results.map((result) => result.subject.length))
   const human = results
     .map((result) => {
-      const line = `${result.status === 'incompatible' ? '✖' : '✔'} ${result.subject.padEnd(28)} ${result.eventType}: ${result.status}`
+      const against = result.checkedAgainst ? ` (against ${result.checkedAgainst}, where it was before)` : ''
+      const line = `${result.status === 'incompatible' ? '✖' : '✔'} ${result.subject.padEnd(width)} ${result.eventType}: ${result.status}${against}`
       return [line, ...result.messages.map((message) => `    ${message}`)].join('\n')
     })
     .concat(
@@ -145,10 +197,13 @@ async function register(args: string[]): Promise<number> {
       id: await serde.schemaId(eventType),
     })
   }
+  const width = Math.max(...registered.map((entry) => entry.subject.length))
   emit(
     values.json,
     { registry: registryUrl, registered },
-    registered.map((entry) => `${entry.subject.padEnd(28)} id ${entry.id}  (${entry.eventType})`).join('\n'),
+    registered
+      .map((entry) => `${entry.subject.padEnd(width)} id ${entry.id}  (${entry.eventType})`)
+      .join('\n'),
   )
   return 0
 }

@@ -2,9 +2,13 @@ import {
   catalogEntry,
   type EventOf,
   type EventType,
+  eventTypeOfRecord,
+  eventTypesForTopic,
   parseAvroSchema,
   schemaText,
   schemaType,
+  type Topic,
+  type TopicEvent,
 } from '@event-backbone/catalog'
 import {
   AvroDecodeError,
@@ -30,6 +34,9 @@ const kIdByEventType = Symbol('idByEventType')
 const kWriters = Symbol('writers')
 const kResolvers = Symbol('resolvers')
 const kPlans = Symbol('plans')
+
+/** A record of a multi-type topic, decoded as the event type its writer schema names. */
+type Decoded = { readonly type: EventType; readonly value: unknown }
 
 /** How records with one schema id decode as one event type, looked up once per record. */
 interface DecodePlan {
@@ -150,6 +157,37 @@ export class EventSerde {
   }
 
   /**
+   * Decodes a record of a topic that may carry several event types: the writer schema's record
+   * name (`dev.eventbackbone.events.PaymentRefunded`) picks the event type among the topic's, as
+   * Confluent's TopicRecordNameStrategy and RecordNameStrategy name them, and the record is
+   * resolved to that type's catalog schema. Synchronous once the writer schema is cached. A writer
+   * schema that names no event type of the topic is an `IncompatibleReaderError` (not retriable).
+   */
+  decodeForTopic<T extends Topic>(
+    topic: T,
+    bytes: Uint8Array,
+    context?: ErrorContext,
+  ): TopicEvent<T> | Promise<TopicEvent<T>>
+  decodeForTopic(topic: string, bytes: Uint8Array, context: ErrorContext = {}): Decoded | Promise<Decoded> {
+    const buffer = asBuffer(bytes)
+    let schemaId: number
+    try {
+      schemaId = readSchemaId(buffer)
+    } catch (error) {
+      throw withContext(error, { ...context, topic })
+    }
+    const plan = this[kPlans].get(schemaId)
+    if (plan !== undefined && catalogEntry(plan.eventType).topic === topic) {
+      return { type: plan.eventType, value: decodePlanned(plan, buffer, schemaId, context) }
+    }
+    const writer = this[kWriters].peek(schemaId)
+    if (writer !== undefined) return decodeOnTopic(this, topic, buffer, schemaId, writer, context)
+    return this.writerType(schemaId, { ...context, topic }).then((fetched) =>
+      decodeOnTopic(this, topic, buffer, schemaId, fetched, context),
+    )
+  }
+
+  /**
    * Decodes a record with its writer schema alone, for tools that handle records of any type (the
    * dead-letter console, replay predicates). Handlers use `decode`, which gives the catalog's shape.
    */
@@ -198,6 +236,25 @@ export class EventSerde {
       throw withContext(error, { ...context, schemaId })
     }
   }
+}
+
+function decodeOnTopic(
+  serde: EventSerde,
+  topic: string,
+  buffer: Buffer,
+  schemaId: number,
+  writer: avsc.Type,
+  context: ErrorContext,
+): Decoded {
+  const eventType = eventTypeOfRecord(topic, writer.name)
+  if (eventType === undefined) {
+    throw new IncompatibleReaderError(
+      `writer schema id ${schemaId} (${writer.name ?? writer.typeName}) is not an event type of topic ${topic}, ` +
+        `which carries ${eventTypesForTopic(topic).join(', ')}`,
+      { context: { ...context, topic, schemaId } },
+    )
+  }
+  return { type: eventType, value: decodeWith(serde, eventType, buffer, schemaId, writer, context) }
 }
 
 function schemaIdOf(buffer: Buffer, eventType: EventType, context: ErrorContext): number {

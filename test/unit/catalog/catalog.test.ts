@@ -2,15 +2,20 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import {
+  type CatalogEntry,
   catalog,
   catalogEntry,
   type EventType,
   eventKey,
   eventTypeForTopic,
+  eventTypeOfRecord,
   eventTypes,
+  eventTypesForTopic,
   isEventType,
+  recordNameOf,
   schemaText,
   schemaType,
+  subjectNameFor,
 } from '@event-backbone/catalog'
 import { UnknownEventTypeError, UnknownTopicError } from '@event-backbone/errors'
 import { sampleEvents } from '../../helpers/sample-events.ts'
@@ -26,11 +31,12 @@ function fieldsOf(eventType: EventType): FieldJson[] {
   return (JSON.parse(schemaText(eventType)) as { fields: FieldJson[] }).fields
 }
 
-test('the catalog holds the four input and four output event types', () => {
+test('the catalog holds five input event types on four topics and four output event types', () => {
   assert.deepEqual(
     eventTypes().map((eventType) => catalog[eventType].topic),
     [
       'uploads',
+      'payments',
       'payments',
       'logins',
       'sensor-readings',
@@ -99,15 +105,60 @@ test("every key field is a string field of its event's schema", () => {
   }
 })
 
-test('every subject follows TopicNameStrategy: <topic>-value', () => {
+test("every subject is the one its subject name strategy gives the topic and the schema's record name", () => {
   for (const eventType of eventTypes()) {
-    assert.equal(catalog[eventType].subject, `${catalog[eventType].topic}-value`)
+    const entry: CatalogEntry = catalog[eventType]
+    const strategy = entry.subjectNameStrategy ?? 'TopicName'
+    assert.equal(entry.subject, subjectNameFor(strategy, entry.topic, recordNameOf(eventType)), eventType)
   }
 })
 
-test('topics are unique, partitions positive and retention positive or -1 (forever)', () => {
-  const topics = new Set(eventTypes().map((eventType) => catalog[eventType].topic))
-  assert.equal(topics.size, eventTypes().length)
+test('a topic of one event type keeps TopicNameStrategy, so its subject stays <topic>-value', () => {
+  for (const eventType of eventTypes()) {
+    const { topic, subject } = catalog[eventType]
+    if (eventTypesForTopic(topic).length === 1) assert.equal(subject, `${topic}-value`, eventType)
+  }
+})
+
+test('every event type of a topic with several types has a subject of its own, named by its record', () => {
+  for (const eventType of eventTypes()) {
+    const entry: CatalogEntry = catalog[eventType]
+    if (eventTypesForTopic(entry.topic).length === 1) continue
+    assert.notEqual(entry.subjectNameStrategy ?? 'TopicName', 'TopicName', eventType)
+  }
+  const subjects = eventTypes().map((eventType) => catalog[eventType].subject)
+  assert.equal(new Set(subjects).size, subjects.length)
+})
+
+test('the event types of one topic agree on partitions and retention', () => {
+  for (const eventType of eventTypes()) {
+    const { topic, partitions, retentionMs } = catalog[eventType]
+    for (const other of eventTypesForTopic(topic)) {
+      assert.equal(catalog[other].partitions, partitions, `${eventType} and ${other}`)
+      assert.equal(catalog[other].retentionMs, retentionMs, `${eventType} and ${other}`)
+    }
+  }
+})
+
+test("subject names follow Confluent's strategies", () => {
+  const record = 'dev.eventbackbone.events.PaymentRefunded'
+  assert.equal(subjectNameFor('TopicName', 'payments', record), 'payments-value')
+  assert.equal(
+    subjectNameFor('TopicRecordName', 'payments', record),
+    'payments-dev.eventbackbone.events.PaymentRefunded',
+  )
+  assert.equal(subjectNameFor('RecordName', 'payments', record), record)
+})
+
+test('payments carries PaymentConfirmed and PaymentRefunded, keyed alike so a refund follows its payment', () => {
+  assert.deepEqual(eventTypesForTopic('payments'), ['PaymentConfirmed', 'PaymentRefunded'])
+  assert.equal(catalog.PaymentRefunded.keyField, catalog.PaymentConfirmed.keyField)
+  assert.equal(eventTypeOfRecord('payments', 'dev.eventbackbone.events.PaymentRefunded'), 'PaymentRefunded')
+  assert.equal(eventTypeOfRecord('payments', 'dev.eventbackbone.events.UserLogin'), undefined)
+  assert.equal(eventTypeOfRecord('payments', undefined), undefined)
+})
+
+test('partitions are positive, retention positive or -1 (forever) and schema files kebab-case', () => {
   for (const eventType of eventTypes()) {
     const { partitions, retentionMs, schemaFile } = catalog[eventType]
     assert.ok(Number.isInteger(partitions) && partitions > 0, eventType)
@@ -117,7 +168,8 @@ test('topics are unique, partitions positive and retention positive or -1 (forev
 })
 
 test('a topic looks up its event type and an event type its entry', () => {
-  assert.equal(eventTypeForTopic('payments'), 'PaymentConfirmed')
+  assert.equal(eventTypeForTopic('logins'), 'UserLogin')
+  assert.throws(() => eventTypeForTopic('payments'), UnknownEventTypeError)
   assert.equal(catalogEntry('SensorReading').topic, 'sensor-readings')
   assert.ok(isEventType('UserLogin'))
   assert.ok(!isEventType('toString'))
