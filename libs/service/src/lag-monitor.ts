@@ -30,13 +30,17 @@ export function startLagMonitor(options: {
   const once = async () => {
     connected ??= admin.connect()
     await connected
-    for (const groupId of await options.groups(admin)) {
+    const groups = await options.groups(admin)
+    // Groups deleted since the last tick lose their series, or their lag would look stuck forever.
+    for (const gone of options.gauges.groups()) if (!groups.includes(gone)) options.gauges.remove(gone)
+    for (const groupId of groups) {
       const description = await describeGroup(admin, groupId).catch((error: unknown) => {
         // A group with nothing committed yet and no members does not exist for Kafka: no series.
         if (error instanceof GroupNotFoundError) return undefined
         throw error
       })
-      options.gauges.set(groupId, description?.partitions ?? [])
+      if (description) options.gauges.set(groupId, description.partitions)
+      else options.gauges.remove(groupId)
     }
   }
   const measure = () => {

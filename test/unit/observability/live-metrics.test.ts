@@ -16,6 +16,9 @@ test("a group lag measurement replaces the group's series, so a partition it no 
   assert.doesNotMatch(text, /g\.orders\.retry\.1/)
   assert.match(text, /eb_consumer_group_lag_records\{group="other",topic="orders",partition="0"\} 7/)
   assert.match(text, /eb_consumer_group_lag_measured_timestamp_seconds\{group="g"\} 2\n/)
+  gauges.remove('other')
+  assert.deepEqual(gauges.groups(), ['g'])
+  assert.doesNotMatch(await registry.metrics(), /group="other"/, 'a removed group has no series at all')
 })
 
 test("the age of a dead-letter topic's oldest record is taken at scrape time, and 0 for an empty topic", async () => {

@@ -25,6 +25,10 @@ export interface PartitionLagSample {
 export interface GroupLagGauges {
   /** Replaces the group's series: partitions it no longer reads disappear. */
   set(groupId: string, partitions: readonly PartitionLagSample[], at?: number): void
+  /** A group that is gone (deleted, or never existed): no series, so no stale measurement time. */
+  remove(groupId: string): void
+  /** The groups that have series now. */
+  groups(): string[]
 }
 
 export function groupLagGauges(registry: Registry): GroupLagGauges {
@@ -57,6 +61,15 @@ export function groupLagGauges(registry: Registry): GroupLagGauges {
       known.set(groupId, now)
       measuredAt.set({ group: groupId }, at / 1_000)
     },
+    remove(groupId) {
+      for (const gone of known.get(groupId) ?? []) {
+        const [topic, partition] = JSON.parse(gone) as [string, number]
+        lag.remove({ group: groupId, topic, partition: String(partition) })
+      }
+      known.delete(groupId)
+      measuredAt.remove({ group: groupId })
+    },
+    groups: () => [...known.keys()],
   }
 }
 
