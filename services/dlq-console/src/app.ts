@@ -48,7 +48,7 @@ export async function startDlqConsole(options: {
   readonly host?: string
   readonly port?: number
   readonly topics?: ReplayTopics
-  /** How often group lag and dead-letter topics are measured for /metrics. Default 15 s. */
+  /** How often group lag and dead-letter topics are measured for /metrics; 0: never. Default 15 s. */
   readonly metricsIntervalMs?: number
 }): Promise<DlqConsole> {
   const jobs = new JobManager({

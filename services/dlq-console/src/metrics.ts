@@ -16,7 +16,8 @@ const internalGroup = /^_backbone-/
 /**
  * The console is the backbone's cluster-wide exporter: every consumer group's lag (so a group
  * whose service is down still shows its lag growing), every dead-letter topic's depth and oldest
- * record, and the replay jobs it runs. All measured on one timer, `intervalMs`.
+ * record, and the replay jobs it runs. Group lag and dead-letter topics are measured every
+ * `intervalMs` (0: not at all); the replay gauges are read at scrape time.
  */
 export function startConsoleMetrics(options: {
   readonly kafka: Kafka
@@ -27,6 +28,8 @@ export function startConsoleMetrics(options: {
 }) {
   const registry = createMetricsRegistry()
   replayGauges(registry, options.replays)
+  // 0 turns the measuring off (the replay gauges stay: they cost nothing until scraped).
+  if (options.intervalMs === 0) return { registry, stop: async () => {} }
   const lag = startLagMonitor({
     kafka: options.kafka,
     groups: async (admin) => {

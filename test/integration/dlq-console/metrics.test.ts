@@ -4,6 +4,8 @@ import { test } from 'node:test'
 import { createLogger } from '#libs/observability'
 import { startDlqConsole } from '../../../services/dlq-console/src/app.ts'
 import { authFromEnv } from '../../../services/dlq-console/src/auth.ts'
+import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
+import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
 import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 
 test('the console exports the lag of a group without members and the depth and age of a dead-letter topic', async (t) => {
@@ -50,4 +52,33 @@ test('the console exports the lag of a group without members and the depth and a
   assert.ok(age && Number(age[1]) >= 120, `the oldest record is at least two minutes old: ${age?.[1]}`)
   assert.match(text, /eb_service_ready\{service="dlq-console"\} 1/)
   assert.doesNotMatch(text, /group="_backbone-/, "the backbone's own throw-away groups are left out")
+})
+
+test('a replay job the console runs shows its progress, counts and status on /metrics', async (t) => {
+  const kafka = testKafka()
+  const topics = await testReplayTopics(t, kafka)
+  const fixture = await deadLetters(t, kafka, [
+    { key: 'a', value: Buffer.from('1'), errorClass: 'TypeError', message: 'm' },
+    { key: 'b', value: Buffer.from('2'), errorClass: 'LedgerError', message: 'm' },
+  ])
+  const { http } = await testConsole(t, kafka, { topics })
+  const started = await fetch(`${http.url}/api/replays`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ topic: fixture.dlt, selection: { errorClass: ['LedgerError'] } }),
+  })
+  assert.equal(started.status, 202)
+  const { id } = (await started.json()) as { id: string }
+  const labels = `job="${id}",topic="${fixture.dlt}"`
+  const text = await waitFor(
+    async () => {
+      const body = await (await fetch(`${http.url}/metrics`)).text()
+      return body.includes(`eb_replay_job_status{${labels},status="done"} 1`) ? body : undefined
+    },
+    { description: 'the job to be done on /metrics', intervalMs: 200 },
+  )
+  assert.match(text, new RegExp(`eb_replay_job_progress_ratio\\{${labels}\\} 1\n`))
+  assert.match(text, new RegExp(`eb_replay_job_records\\{${labels},kind="replayed"\\} 1\n`))
+  assert.match(text, new RegExp(`eb_replay_job_records\\{${labels},kind="unmatched"\\} 1\n`))
+  assert.doesNotMatch(text, new RegExp(`${labels},status="running"`), 'one status per job')
 })
