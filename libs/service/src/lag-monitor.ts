@@ -62,9 +62,10 @@ export function startLagMonitor(options: {
       })
     return running
   }
-  const timer = setInterval(() => void measure(), options.intervalMs)
-  timer.unref()
-  void measure()
+  // 0 turns the timer off: only `measure()` measures.
+  const timer = options.intervalMs > 0 ? setInterval(() => void measure(), options.intervalMs) : undefined
+  timer?.unref()
+  if (timer) void measure()
   return {
     measure,
     stop: async () => {
