@@ -28,7 +28,10 @@ export function startLagMonitor(options: {
   let running: Promise<void> | undefined
   let failing = false
   const once = async () => {
-    connected ??= admin.connect()
+    connected ??= admin.connect().catch((error: unknown) => {
+      connected = undefined // the next tick connects again
+      throw error
+    })
     await connected
     const groups = await options.groups(admin)
     // Groups deleted since the last tick lose their series, or their lag would look stuck forever.
