@@ -76,6 +76,16 @@ if (needsBrowser && !existsSync('/usr/bin/chromium')) {
   if ((await runStep('ensure chromium', 'bash', ['scripts/ensure-chromium.sh'])) !== 0) await shutdown(1)
 }
 
+// The alert-rule tests run promtool, the Prometheus smoke a real Prometheus: Debian's package,
+// installed here on a clean machine (scripts/ensure-prometheus.sh).
+const needsPrometheus = files.some(
+  (file) => file.startsWith('test/integration/deploy/') || file === 'test/e2e/prometheus-smoke.test.ts',
+)
+if (needsPrometheus && !(existsSync('/usr/bin/prometheus') && existsSync('/usr/bin/promtool'))) {
+  say('installing prometheus for the alert-rule and Prometheus tests')
+  if ((await runStep('ensure prometheus', 'bash', ['scripts/ensure-prometheus.sh'])) !== 0) await shutdown(1)
+}
+
 // One Kafka and one schema registry for the whole run: tests that use the catalog's fixed topics
 // and subjects share the registry, so every test sees the same schema ids.
 const kafkaPromise = provideKafka().then(async (kafka) => {

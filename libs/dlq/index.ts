@@ -1,5 +1,7 @@
 export type { AuditRecord } from './src/audit/audit.ts'
 export { AuditEvent, readAudit } from './src/audit/audit.ts'
+export type { DeadLetterDepth } from './src/discovery/depth.ts'
+export { DeadLetterDepthMeter } from './src/discovery/depth.ts'
 export type { DeadLetterTopic } from './src/discovery/list.ts'
 export { describeDeadLetterTopic, listDeadLetterTopics, ownerOf } from './src/discovery/list.ts'
 export type { Decoded, ShownBytes } from './src/inspect/decode.ts'

@@ -1,4 +1,17 @@
 export type { Logger } from './src/logger.ts'
 export { createLogger } from './src/logger.ts'
 export { consumerMetricNames, instrumentConsumers } from './src/metrics/consumer-metrics.ts'
+export type {
+  DeadLetterGauges,
+  DeadLetterSample,
+  GroupLagGauges,
+  PartitionLagSample,
+  ReplaySample,
+} from './src/metrics/live-metrics.ts'
+export {
+  deadLetterGauges,
+  groupLagGauges,
+  liveMetricNames,
+  replayGauges,
+} from './src/metrics/live-metrics.ts'
 export { createMetricsRegistry } from './src/metrics/registry.ts'

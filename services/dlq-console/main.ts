@@ -1,7 +1,7 @@
 /**
  * The dead-letter console: HTTP API and web page over libs/dlq. Configuration from the environment
  * (docs/dlq.md): KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DLQ_CONSOLE_PORT, DLQ_CONSOLE_HOST,
- * DLQ_OPERATORS / DLQ_OPERATOR_TOKEN, DLQ_READ_TOKEN.
+ * DLQ_OPERATORS / DLQ_OPERATOR_TOKEN, DLQ_READ_TOKEN, DLQ_METRICS_INTERVAL.
  *
  *   KAFKA_BROKERS=localhost:9092 DLQ_OPERATORS=alice:s3cret-token node services/dlq-console/main.ts
  */
@@ -10,7 +10,7 @@ import { createLogger, kafkaConfigFromEnv } from '@event-backbone/client'
 import { UsageError } from '@event-backbone/errors'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka } from 'kafkajs'
-import { stopOnSignals } from '#libs/service'
+import { envDurationMs, stopOnSignals } from '#libs/service'
 import { startDlqConsole } from './src/app.ts'
 import { authFromEnv } from './src/auth.ts'
 
@@ -34,6 +34,7 @@ try {
     logger,
     host: env['DLQ_CONSOLE_HOST'] || env['SERVICE_HOST'] || '127.0.0.1',
     port: Number(portText),
+    metricsIntervalMs: envDurationMs(env, 'DLQ_METRICS_INTERVAL', 15_000),
   })
   logger.info({ url: console.http.url, readOpen: auth.readOpen }, 'dlq console listening')
   stopOnSignals({ logger, hooks: [{ name: 'dlq-console', stop: () => console.close() }] })

@@ -19,6 +19,9 @@ export async function testConsole(
     auth: authFromEnv({ DLQ_OPERATORS: `alice:${aliceToken}` }),
     logger: createLogger('dlq-console-test', { LOG_LEVEL: 'silent' }),
     port: 0,
+    // Measuring every group and dead-letter topic of the shared test broker is not what these
+    // tests are about (test/integration/dlq-console/metrics.test.ts is).
+    metricsIntervalMs: 0,
     ...options,
   })
   t.after(() => console.close())

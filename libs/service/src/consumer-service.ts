@@ -7,8 +7,15 @@ import {
   createConsumerGroup,
 } from '#libs/consumer'
 import { kafkaConfigFromEnv } from '#libs/kafka'
-import { createLogger, createMetricsRegistry, instrumentConsumers, type Logger } from '#libs/observability'
-import { envInt, envString, ServiceEnv } from './env.ts'
+import {
+  createLogger,
+  createMetricsRegistry,
+  groupLagGauges,
+  instrumentConsumers,
+  type Logger,
+} from '#libs/observability'
+import { envDurationMs, envInt, envString, ServiceEnv } from './env.ts'
+import { startLagMonitor } from './lag-monitor.ts'
 import { type StopHook, stopOnSignals } from './lifecycle.ts'
 import { type ServiceHttp, startServiceHttp } from './ops-server.ts'
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts'
@@ -63,6 +70,7 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
   const port = envInt(env, ServiceEnv.port, 0, { max: 65_535 })
   const kafka = options.kafka ?? new Kafka(kafkaConfigFromEnv(env))
   const registryUrl = envString(env, ServiceEnv.registryUrl, 'http://127.0.0.1:8081')
+  const lagIntervalMs = envDurationMs(env, ServiceEnv.lagInterval, 10_000)
   const serde = new EventSerde(new ConfluentRegistryClient(registryUrl))
   const metrics = createMetricsRegistry()
   const unsubscribe = instrumentConsumers(metrics)
@@ -93,6 +101,14 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     host,
     port,
   })
+  // Lag from committed and end offsets on a timer: true on idle partitions and retry tiers too.
+  const lag = startLagMonitor({
+    kafka,
+    groups: () => [groupId],
+    gauges: groupLagGauges(metrics),
+    intervalMs: lagIntervalMs,
+    logger,
+  })
   const hooks: StopHook[] = [
     {
       name: 'consumer group',
@@ -108,6 +124,7 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
         }
       },
     },
+    { name: 'lag monitor', stop: () => lag.stop() },
     { name: 'http', stop: () => http.close() },
   ]
   let stopping: Promise<void> | undefined

@@ -7,6 +7,7 @@ export const ServiceEnv = {
   group: 'CONSUMER_GROUP',
   registryUrl: 'SCHEMA_REGISTRY_URL',
   logLevel: 'LOG_LEVEL',
+  lagInterval: 'CONSUMER_LAG_INTERVAL',
 } as const
 
 function raw(env: NodeJS.ProcessEnv, name: string): string | undefined {

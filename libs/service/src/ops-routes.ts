@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import type { Registry } from 'prom-client'
+import { Gauge, type Registry } from 'prom-client'
+
+/** docs/metrics.md has the same table. */
+export const opsMetricNames = { ready: 'eb_service_ready' } as const
 
 /** A named readiness condition: the service is ready when every check passes. */
 export interface ReadinessCheck {
@@ -20,23 +23,36 @@ export function registerOpsRoutes(
     readonly readiness: readonly ReadinessCheck[]
   },
 ): void {
-  app.get('/healthz', async () => ({ status: 'ok', service: options.service }))
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.all(
-      options.readiness.map(async (readiness) => {
+  const readiness = () =>
+    Promise.all(
+      options.readiness.map(async (item) => {
         let outcome: boolean | string
         try {
-          outcome = await readiness.check()
+          outcome = await item.check()
         } catch (error) {
           outcome = (error as Error).message
         }
         return {
-          name: readiness.name,
+          name: item.name,
           ready: outcome === true,
           ...(outcome === true ? {} : { reason: outcome || 'not ready' }),
         }
       }),
     )
+  // /readyz is not something Prometheus scrapes: the same checks, as a gauge at scrape time.
+  new Gauge({
+    name: opsMetricNames.ready,
+    help: '1 when every readiness check of the service passes (what /readyz answers 200 for)',
+    labelNames: ['service'],
+    registers: [options.metrics],
+    async collect() {
+      const results = await readiness()
+      this.set({ service: options.service }, results.every((result) => result.ready) ? 1 : 0)
+    },
+  })
+  app.get('/healthz', async () => ({ status: 'ok', service: options.service }))
+  app.get('/readyz', async (_request, reply) => {
+    const results = await readiness()
     const ready = results.every((result) => result.ready)
     return reply
       .code(ready ? 200 : 503)

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import { createMetricsRegistry } from '@event-backbone/client'
 import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
 import type { ReplayTopics } from '#libs/dlq'
@@ -8,6 +7,7 @@ import { type ServiceHttp, startServiceHttp } from '#libs/service'
 import type { Auth } from './auth.ts'
 import { registerGroupRoutes } from './group-routes.ts'
 import { JobManager } from './jobs.ts'
+import { startConsoleMetrics } from './metrics.ts'
 import { openApi } from './openapi.ts'
 import { registerDlqRoutes } from './routes.ts'
 
@@ -48,6 +48,8 @@ export async function startDlqConsole(options: {
   readonly host?: string
   readonly port?: number
   readonly topics?: ReplayTopics
+  /** How often group lag and dead-letter topics are measured for /metrics; 0: never. Default 15 s. */
+  readonly metricsIntervalMs?: number
 }): Promise<DlqConsole> {
   const jobs = new JobManager({
     kafka: options.kafka,
@@ -57,10 +59,17 @@ export async function startDlqConsole(options: {
   })
   const admin = options.kafka.admin()
   await admin.connect()
+  const metrics = startConsoleMetrics({
+    kafka: options.kafka,
+    admin,
+    intervalMs: options.metricsIntervalMs ?? 15_000,
+    logger: options.logger,
+    replays: () => jobs.samples(),
+  })
   const http = await startServiceHttp({
     service: 'dlq-console',
     logger: options.logger,
-    metrics: createMetricsRegistry(),
+    metrics: metrics.registry,
     readiness: [
       {
         name: 'kafka',
@@ -100,6 +109,7 @@ export async function startDlqConsole(options: {
     close: async () => {
       await http.close()
       await jobs.stop()
+      await metrics.stop()
       await admin.disconnect()
     },
   }

@@ -11,7 +11,7 @@ import {
   readJobs,
   startReplay,
 } from '#libs/dlq'
-import type { Logger } from '#libs/observability'
+import type { Logger, ReplaySample } from '#libs/observability'
 
 export interface JobView extends ReplayJobState {
   readonly fraction: number
@@ -73,6 +73,20 @@ export class JobManager {
   #latest(state: ReplayJobState): JobView {
     const run = this.#runs.get(state.spec.id)
     return run?.state ? view(run.state, true) : view(state, false)
+  }
+
+  /** The jobs this console ran since it started, as their runners last committed them (for metrics). */
+  samples(): ReplaySample[] {
+    return [...this.#runs.values()].map((run) => {
+      const state = run.state ?? run.initial
+      return {
+        id: state.spec.id,
+        topic: state.spec.topic,
+        status: state.status,
+        fraction: fractionDone(state),
+        counts: state.counts,
+      }
+    })
   }
 
   control(id: string, action: 'pause' | 'resume', by: string): void {

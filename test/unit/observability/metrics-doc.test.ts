@@ -4,8 +4,14 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { channelNames } from '#libs/consumer'
 import { ingestMetricNames } from '#libs/ingest'
-import { consumerMetricNames, createMetricsRegistry, instrumentConsumers } from '#libs/observability'
+import {
+  consumerMetricNames,
+  createMetricsRegistry,
+  instrumentConsumers,
+  liveMetricNames,
+} from '#libs/observability'
 import { registryMetricNames } from '#libs/schema-registry'
+import { opsMetricNames } from '#libs/service'
 
 const doc = readFileSync(new URL('../../../docs/metrics.md', import.meta.url), 'utf8')
 
@@ -17,6 +23,8 @@ test('every metric and channel is documented in docs/metrics.md, and nothing els
       ...Object.values(consumerMetricNames),
       ...Object.values(registryMetricNames),
       ...Object.values(ingestMetricNames),
+      ...Object.values(liveMetricNames),
+      ...Object.values(opsMetricNames),
     ]),
   )
   const channels = new Set([...doc.matchAll(/^\|\s*`(event-backbone:[a-z:-]+)`/gm)].map((m) => m[1]))

@@ -27,6 +27,7 @@ test('every environment variable a service reads is documented in docs/services.
     'SERVICE_PORT',
     'CONSUMER_GROUP',
     'LOG_LEVEL',
+    'CONSUMER_LAG_INTERVAL',
   ]) {
     assert.match(doc, new RegExp(`\\| \`${name}\``), `${name} is documented`)
   }
