@@ -72,6 +72,12 @@ export function serverProperties(options: {
     'log.retention.check.interval.ms': 60_000,
     'log.segment.delete.delay.ms': 1_000,
   }
+  if (voters.length > 1) {
+    // A crashed node is fenced and its partitions led elsewhere after this long without a heartbeat
+    // (Kafka's default is 9 s; on loopback nothing but a crash delays a heartbeat by seconds).
+    settings['broker.session.timeout.ms'] = 6_000
+    settings['broker.heartbeat.interval.ms'] = 1_000
+  }
   if (options.security) {
     Object.assign(
       settings,

@@ -74,7 +74,8 @@ test('topics get RF 3 and min ISR 2, and acks=all writes and reads go on with on
   )
 
   const topic = topics.domain
-  const producer = kafka.producer({ idempotent: true })
+  // Retries that outlast the fencing of a crashed leader (broker.session.timeout.ms, 6 s here).
+  const producer = kafka.producer({ idempotent: true, retry: { retries: 10 } })
   await producer.connect()
   t.after(() => producer.disconnect())
   const send = (value: string) => producer.send({ topic, acks: -1, messages: [{ key: value, value }] })
