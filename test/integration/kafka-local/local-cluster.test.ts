@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { test } from 'node:test'
 import { Kafka, logLevel } from 'kafkajs'
-import { ensureTopics, TopicFamily } from '#libs/kafka'
+import { ensureTopics, TopicFamily, waitForTopics } from '#libs/kafka'
 import { cliPath, repoRoot, runCli } from '../../helpers/cli.ts'
 import { groupAlive, killNode, ownCluster } from '../../helpers/cluster.ts'
 import { uniqueName, waitFor } from '../../helpers/kafka.ts'
@@ -67,6 +67,7 @@ test('topics get RF 3 and min ISR 2, and acks=all writes and reads go on with on
     waitForLeaders: false,
     topics: [{ topic: thin, numPartitions: 1, replicationFactor: 1 }],
   })
+  await waitForTopics(admin, [thin])
   const short = await ensureTopics(admin, [{ topic: thin, numPartitions: 1 }])
   assert.deepEqual(
     short.shortfalls.map((s) => [s.topic, s.replicationFactor, s.wanted.replicationFactor]),

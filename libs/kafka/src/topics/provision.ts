@@ -132,12 +132,14 @@ export async function ensureTopics(
     }
   }
   const existing = wanted.filter((spec) => present.has(spec.topic))
+  // Every wanted topic is checked, not only those listed before: one that another process created
+  // in between ("already exists" above) is as much someone else's topic as an older one.
   const minIsr = await minInsyncReplicasOf(
     admin,
-    existing.map((spec) => spec.topic),
+    wanted.map((spec) => spec.topic),
   )
   const shortfalls: DurabilityShortfall[] = []
-  for (const spec of existing) {
+  for (const spec of wanted) {
     const want = durability.get(spec.topic)!
     const partitions = metadata.topics.find((topic) => topic.name === spec.topic)?.partitions ?? []
     const replicationFactor = Math.min(...partitions.map((p) => p.replicas.length))
