@@ -24,7 +24,7 @@ test('topics get RF 3 and min ISR 2, and acks=all writes and reads go on with on
   })
   const admin = kafka.admin()
   await admin.connect()
-  t.after(() => admin.disconnect())
+  cluster.beforeStop(() => admin.disconnect())
 
   const topics = {
     [TopicFamily.domain]: uniqueName('cluster-domain'),
@@ -78,7 +78,7 @@ test('topics get RF 3 and min ISR 2, and acks=all writes and reads go on with on
   // Retries that outlast the fencing of a crashed leader (broker.session.timeout.ms, 6 s here).
   const producer = kafka.producer({ idempotent: true, retry: { retries: 10 } })
   await producer.connect()
-  t.after(() => producer.disconnect())
+  cluster.beforeStop(() => producer.disconnect())
   const send = (value: string) => producer.send({ topic, acks: -1, messages: [{ key: value, value }] })
   await send('before')
 
@@ -94,7 +94,7 @@ test('topics get RF 3 and min ISR 2, and acks=all writes and reads go on with on
 
   const consumer = kafka.consumer({ groupId: uniqueName('cluster-group') })
   await consumer.connect()
-  t.after(() => consumer.disconnect())
+  cluster.beforeStop(() => consumer.disconnect())
   await consumer.subscribe({ topic, fromBeginning: true })
   const seen = new Set<string>()
   await consumer.run({
