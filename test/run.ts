@@ -147,9 +147,11 @@ const nodeTest = (name: string, selected: string[], concurrency: string) =>
         ],
         testEnv,
       )
-// Whole-stack runs (backbone up, the bench and chaos smokes) start brokers and services of their
-// own: they run one at a time after the rest, so they do not starve concurrent tests on 2 cores.
-const heavy = (file: string) => /^test\/e2e\/(up|[a-z-]+-smoke)\.test\.ts$/.test(file)
+// Whole-stack runs (backbone up, the bench and chaos smokes) and multi-node clusters
+// (*-cluster.test.ts, three JVMs each) start brokers and services of their own: they run one at a
+// time after the rest, so they do not starve concurrent tests on 2 cores.
+const heavy = (file: string) =>
+  /^test\/e2e\/(up|[a-z-]+-smoke)\.test\.ts$/.test(file) || /-cluster\.test\.ts$/.test(file)
 const mainCode = await nodeTest(
   'tests',
   files.filter((file) => !heavy(file)),

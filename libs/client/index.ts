@@ -69,14 +69,24 @@ export {
   uuidFrom,
 } from '../events/index.ts'
 // Kafka: configuration from the environment, topic naming and provisioning.
-export type { ProvisionReport, TopicSpec } from '../kafka/index.ts'
+export type {
+  Durability,
+  DurabilityProfile,
+  DurabilityShortfall,
+  ProvisionOptions,
+  ProvisionReport,
+  TopicSpec,
+} from '../kafka/index.ts'
 export {
   changelogTopicName,
   deadLetterTopicName,
+  defaultDurability,
+  durabilityFor,
   ensureTopics,
   KafkaEnv,
   kafkaConfigFromEnv,
   retryTopicName,
+  TopicFamily,
   transactionalIdFor,
   validateTopicName,
   waitForTopics,

@@ -8,5 +8,22 @@ export {
   transactionalIdFor,
   validateTopicName,
 } from './src/topics/naming.ts'
-export type { ProvisionReport, TopicSpec } from './src/topics/provision.ts'
-export { ensureTopics, partitionCounts, waitForTopics } from './src/topics/provision.ts'
+export type {
+  DurabilityShortfall,
+  ProvisionOptions,
+  ProvisionReport,
+  TopicSpec,
+} from './src/topics/provision.ts'
+export { ensureTopics, partitionCounts, specDurability, waitForTopics } from './src/topics/provision.ts'
+export type { Durability, DurabilityProfile } from './src/wire/durability.ts'
+export { defaultDurability, durabilityFor, parseDurabilityProfile } from './src/wire/durability.ts'
+export {
+  allHeaders,
+  Header,
+  headerLimits,
+  headerPrefix,
+  ReplayHeader,
+  Stage,
+  TRACEPARENT_HEADER,
+} from './src/wire/headers.ts'
+export { fixedTopic, idPrefix, TopicFamily, topicFamilies, topicSuffix } from './src/wire/topics.ts'

@@ -31,7 +31,7 @@ function config() {
     brokers,
     host: process.env['REGISTRY_HOST'] || '127.0.0.1',
     port,
-    topic: process.env['REGISTRY_TOPIC'] || '_schemas',
+    ...(process.env['REGISTRY_TOPIC'] ? { topic: process.env['REGISTRY_TOPIC'] } : {}),
     // SASL and TLS from the shared client variables (docs/security.md), like every other client.
     kafkaConfig: kafkaConfigFromEnv(process.env, { clientId: 'schema-registry' }),
   }

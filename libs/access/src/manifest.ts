@@ -1,4 +1,5 @@
 import type { EventType } from '@event-backbone/catalog'
+import { fixedTopic, idPrefix } from '#libs/kafka'
 
 /**
  * Who may do what on Kafka, in one place. Principal names are SCRAM user names and equal the
@@ -79,13 +80,13 @@ export const accessManifest = {
       stores: ['sensor-windows'],
     },
   },
-  registry: { principal: 'schema-registry', topic: '_schemas' },
+  registry: { principal: 'schema-registry', topic: fixedTopic.registry },
   replayer: {
     principal: 'dlq-console',
-    jobsTopic: '_backbone-replay-jobs',
-    auditTopic: '_backbone-replay-audit',
-    transactionalIdPrefix: 'replay-',
-    readerGroupPrefix: '_backbone-dlq-reader-',
+    jobsTopic: fixedTopic.replayJobs,
+    auditTopic: fixedTopic.replayAudit,
+    transactionalIdPrefix: idPrefix.replayTransaction,
+    readerGroupPrefix: idPrefix.dlqReaderGroup,
   },
 } as const satisfies AccessManifest
 

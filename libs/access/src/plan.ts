@@ -1,6 +1,6 @@
 import { catalogEntry, isEventType } from '@event-backbone/catalog'
 import { AccessManifestError } from '@event-backbone/errors'
-import { changelogTopicName, deadLetterTopicName, retryTopicName } from '#libs/kafka'
+import { changelogTopicName, deadLetterTopicName, idPrefix, retryTopicName } from '#libs/kafka'
 import {
   type AclBinding,
   bindingKey,
@@ -98,7 +98,7 @@ function planService(name: string, service: ServiceAccess, out: AclBinding[]): v
   if (service.exactlyOnce) grant(transactionalId, prefixed, `${service.group}.`, write)
   // A store's restore reads its changelog (covered by the prefix above) in a group of its own.
   for (const store of service.stores ?? []) {
-    grant(group, prefixed, `${changelogTopicName(service.group, store)}.restore.`, read)
+    grant(group, prefixed, `${changelogTopicName(service.group, store)}${idPrefix.restoreGroupInfix}`, read)
   }
 }
 
@@ -133,8 +133,8 @@ function planRegistry(manifest: AccessManifest, out: AclBinding[]): void {
   const grant = granter(principal, out)
   // It creates its topic when missing and checks that the topic is compacted.
   grant(topic, literal, storage, read, write, create, describeConfigs)
-  grant(group, prefixed, `schema-registry-${storage}-`, read)
-  grant(transactionalId, literal, `schema-registry-${storage}`, write)
+  grant(group, prefixed, `${idPrefix.registry}${storage}-`, read)
+  grant(transactionalId, literal, `${idPrefix.registry}${storage}`, write)
 }
 
 /**

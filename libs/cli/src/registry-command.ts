@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { UsageError } from '@event-backbone/errors'
+import { fixedTopic } from '../../kafka/index.ts'
 import { startSchemaRegistry } from '../../schema-registry/index.ts'
 import { resolveBrokers } from './brokers.ts'
 import { emit, untilSignal } from './output.ts'
@@ -14,7 +15,7 @@ async function start(args: string[]): Promise<number> {
       brokers: { type: 'string' },
       host: { type: 'string', default: process.env['REGISTRY_HOST'] ?? '127.0.0.1' },
       port: { type: 'string', default: process.env['REGISTRY_PORT'] ?? '8081' },
-      topic: { type: 'string', default: process.env['REGISTRY_TOPIC'] ?? '_schemas' },
+      topic: { type: 'string', default: process.env['REGISTRY_TOPIC'] ?? fixedTopic.registry },
       json: { type: 'boolean', default: false },
     },
   })

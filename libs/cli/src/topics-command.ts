@@ -2,29 +2,49 @@ import { parseArgs } from 'node:util'
 import { UsageError } from '@event-backbone/errors'
 import { Kafka, logLevel } from 'kafkajs'
 import { catalogTopicSpecs } from '../../events/index.ts'
-import { ensureTopics } from '../../kafka/index.ts'
+import { type DurabilityShortfall, ensureTopics, parseDurabilityProfile } from '../../kafka/index.ts'
 import { resolveBrokers } from './brokers.ts'
 import { emit } from './output.ts'
 
-export const topicsUsage = `usage: backbone topics ensure [--brokers LIST] [--json]
-  Creates the catalog's domain topics that are missing (partitions and retention from the catalog).`
+export const topicsUsage = `usage: backbone topics ensure [--brokers LIST] [--strict] [--json]
+  Creates the catalog's domain topics that are missing (partitions and retention from the catalog,
+  replication factor and min.insync.replicas from the durability profile) and reports existing
+  topics that fall short of the profile. With --strict a shortfall exits 4.
+  BACKBONE_DURABILITY overrides the profile per family, e.g. 'domain:3/2,dead-letter:2/1'.`
+
+/** The exit code of `topics ensure --strict` when an existing topic falls short of the profile. */
+export const shortfallExitCode = 4
+
+function describe(shortfall: DurabilityShortfall): string {
+  const isr = shortfall.minInsyncReplicas ?? 'unknown'
+  return `${shortfall.topic} (${shortfall.family}): RF ${shortfall.replicationFactor}, min ISR ${isr}; the profile wants RF ${shortfall.wanted.replicationFactor}, min ISR ${shortfall.wanted.minInsyncReplicas}`
+}
 
 async function ensure(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { brokers: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      brokers: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
   })
+  const profile = parseDurabilityProfile(process.env['BACKBONE_DURABILITY'])
   const brokers = await resolveBrokers(values.brokers)
   const admin = new Kafka({ clientId: 'backbone-cli', brokers, logLevel: logLevel.NOTHING }).admin()
   await admin.connect()
   try {
-    const report = await ensureTopics(admin, catalogTopicSpecs())
+    const report = await ensureTopics(admin, catalogTopicSpecs(), { profile })
+    const short = report.shortfalls.map(describe)
     emit(
       values.json,
       report,
-      `topics: created ${report.created.join(', ') || 'none'}; already there ${report.existing.join(', ') || 'none'}`,
+      [
+        `topics: created ${report.created.join(', ') || 'none'}; already there ${report.existing.join(', ') || 'none'}`,
+        ...short.map((line) => `short of the durability profile: ${line}`),
+      ].join('\n'),
     )
-    return 0
+    return values.strict && report.shortfalls.length > 0 ? shortfallExitCode : 0
   } finally {
     await admin.disconnect()
   }

@@ -15,6 +15,7 @@ import {
   startStack,
   writeStackState,
 } from '../../stack/index.ts'
+import { nodeCount } from './kafka-command.ts'
 import { emit, untilSignal } from './output.ts'
 
 /**
@@ -91,8 +92,11 @@ export async function upCommand(args: string[]): Promise<number> {
       'free-ports': { type: 'boolean', default: false },
       'no-demo': { type: 'boolean', default: false },
       'no-restart': { type: 'boolean', default: false },
+      'kafka-nodes': { type: 'string' },
     },
   })
+  // --kafka-nodes N (or BACKBONE_KAFKA_NODES): the stack on a local cluster of N nodes.
+  const kafkaNodes = nodeCount(values['kafka-nodes'])
   const root = checkoutRoot()
   const started = Date.now()
   const progress = (line: string) => (values.json ? process.stderr : process.stdout).write(`  ${line}\n`)
@@ -103,6 +107,7 @@ export async function upCommand(args: string[]): Promise<number> {
     stack ? writeStackState(root, snapshot(stack, startedAt)).catch(() => {}) : undefined
   stack = await startStack({
     root,
+    env: { ...process.env, BACKBONE_KAFKA_NODES: String(kafkaNodes) },
     logDir: join(root, '.backbone', 'logs'),
     ports: values['free-ports'] ? 'free' : 'default',
     demo: true,

@@ -2,7 +2,8 @@
  * A bash wrapper around the JVM that makes "never leave a JVM running" hold even when the Node
  * process that started the broker is killed with SIGKILL: Node keeps the write end of the wrapper's
  * stdin; when Node dies the pipe closes, the watchdog reads EOF and stops the broker with SIGTERM,
- * which Kafka handles as a clean shutdown. SIGTERM/SIGINT sent to the wrapper are forwarded too.
+ * which Kafka handles as a clean shutdown, and SIGKILL 30 s later if it has not finished (a node
+ * of a cluster whose quorum is shutting down with it may wait for a controller that is gone). SIGTERM/SIGINT sent to the wrapper are forwarded too.
  * When the parent is gone, the wrapper also removes the temporary data directory it was given.
  *
  * Arguments: $1 = "lifeline" or "detached", $2 = directory to remove if orphaned (or ""), then the
@@ -16,7 +17,9 @@ broker=$!
 trap 'kill -TERM "$broker" 2>/dev/null' TERM INT HUP
 watchdog=
 if [ "$mode" = lifeline ]; then
-  ( while read -r -u 3 _; do :; done; kill -TERM "$broker" 2>/dev/null ) &
+  ( while read -r -u 3 _; do :; done; kill -TERM "$broker" 2>/dev/null
+    for _ in $(seq 300); do kill -0 "$broker" 2>/dev/null || exit 0; sleep 0.1; done
+    kill -KILL "$broker" 2>/dev/null ) &
   watchdog=$!
 fi
 exec 3<&-

@@ -1,5 +1,5 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { existsSync, openSync, readFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,7 +11,7 @@ import { addScramArgs, type BrokerSecurity } from './broker-security.ts'
 import { brokerTls } from './broker-tls.ts'
 import { resolveKafkaClasspath } from './classpath.ts'
 import { checkJava, javaExecutable } from './java.ts'
-import { brokerWrapperScript } from './lifeline.ts'
+import { jvmArgs, spawnNode } from './node-process.ts'
 import { assertPortFree, freePort } from './ports.ts'
 import { waitForBroker } from './wait-ready.ts'
 
@@ -58,7 +58,7 @@ export interface LocalKafka {
   stop(): Promise<void>
 }
 
-function lastErrorLine(logFile: string): string | undefined {
+export function lastErrorLine(logFile: string): string | undefined {
   try {
     const lines = readFileSync(logFile, 'utf8').split('\n')
     const errors = lines.filter((line) => / (ERROR|FATAL) /.test(line) || line.startsWith('Exception'))
@@ -93,12 +93,13 @@ export async function stopProcessGroup(pid: number, graceMs = 30_000): Promise<v
   while (isAlive(pid)) await delay(50)
 }
 
-async function formatStorage(
+export async function formatStorage(
   java: string,
   classpath: string,
   propertiesFile: string,
   logFile: string,
   security: BrokerSecurity | undefined,
+  clusterId = newClusterId(),
 ) {
   try {
     await run(
@@ -110,7 +111,7 @@ async function formatStorage(
         'kafka.tools.StorageTool',
         'format',
         '-t',
-        newClusterId(),
+        clusterId,
         '-c',
         propertiesFile,
         ...(security ? addScramArgs(security) : []),
@@ -155,45 +156,22 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     await formatStorage(java, classpath, propertiesFile, logFile, security)
   }
 
-  const heapMb = options.heapMb ?? 1024
-  const consoleOut = openSync(join(logDir, 'console.log'), 'a')
-  const javaArgs = [
-    `-Xms256m`,
-    `-Xmx${heapMb}m`,
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
-    '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${log4jFile}`,
-    `-Dkafka.logs.dir=${logDir}`,
-    '-cp',
-    classpath,
-    'kafka.Kafka',
-    propertiesFile,
-  ]
   const detached = options.detached ?? false
-  const child: ChildProcess = spawn(
-    'bash',
-    [
-      '-c',
-      brokerWrapperScript,
-      'backbone-kafka',
-      detached ? 'detached' : 'lifeline',
-      ownsDataDir && !detached ? dataDir : '',
-      java,
-      ...javaArgs,
-    ],
-    { detached: true, stdio: [detached ? 'ignore' : 'pipe', consoleOut, consoleOut] },
-  )
-  const pid = child.pid
-  if (pid === undefined) throw new BrokerStartError('could not spawn bash to run the Kafka broker')
-  let exited: string | undefined
-  child.once('exit', (code, signal) => {
-    exited = signal ?? String(code)
+  const node = spawnNode({
+    java,
+    args: jvmArgs({
+      heapMb: options.heapMb ?? 1024,
+      initialHeapMb: 256,
+      log4jFile,
+      logDir,
+      classpath,
+      propertiesFile,
+    }),
+    logDir,
+    detached,
+    ...(ownsDataDir && !detached ? { orphanDir: dataDir } : {}),
   })
-  if (detached)
-    child.unref()
-    // The lifeline pipe must not keep this process alive on its own.
-  ;(child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.()
+  const pid = node.pid
 
   const bootstrap = `${host}:${ports.broker}`
   const stop = async () => {
@@ -213,10 +191,10 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
       ...(tls ? { ssl: { ca: await readFile(tls.caFile, 'utf8') } } : {}),
       timeoutMs: options.startTimeoutMs ?? 120_000,
       abortIf: () =>
-        exited === undefined
+        node.exited() === undefined
           ? undefined
           : new BrokerStartError(
-              `the Kafka broker exited (${exited}) while starting: ${lastErrorLine(logFile) ?? `see ${logFile}`}`,
+              `the Kafka broker exited (${node.exited()}) while starting: ${lastErrorLine(logFile) ?? `see ${logFile}`}`,
             ),
     })
   } catch (error) {

@@ -1,5 +1,6 @@
 import { containerRuntimeAvailable, startContainerKafka } from './container-broker.ts'
 import { startLocalKafka } from './local-broker.ts'
+import { startLocalCluster } from './local-cluster.ts'
 import { waitForBroker } from './wait-ready.ts'
 
 export const KafkaSource = {
@@ -29,6 +30,7 @@ export function parseBrokerList(value: string): string[] {
  * One Kafka cluster for a test run or the local stack. `KAFKA_BROKERS` means: use that cluster and
  * start nothing (it must answer within the timeout). Otherwise a container where a Docker engine
  * answers, else the pinned Apache Kafka jars on loopback. `BACKBONE_KAFKA=local|container` forces one.
+ * `BACKBONE_KAFKA_NODES=N` (N > 1) starts a local cluster of N nodes from the jars instead.
  */
 export async function provideKafka(env: NodeJS.ProcessEnv = process.env): Promise<ProvidedKafka> {
   const external = env['KAFKA_BROKERS']?.trim()
@@ -36,6 +38,21 @@ export async function provideKafka(env: NodeJS.ProcessEnv = process.env): Promis
     const brokers = parseBrokerList(external)
     await waitForBroker(brokers, { timeoutMs: Number(env['KAFKA_CONNECT_TIMEOUT_MS'] ?? 15_000) })
     return { source: KafkaSource.external, brokers, stop: async () => {} }
+  }
+  const nodes = Number(env['BACKBONE_KAFKA_NODES'] ?? 1)
+  if (!(Number.isInteger(nodes) && nodes >= 1 && nodes <= 9)) {
+    throw new RangeError(
+      `BACKBONE_KAFKA_NODES needs to be a whole number from 1 to 9, not '${env['BACKBONE_KAFKA_NODES']}'`,
+    )
+  }
+  if (nodes > 1) {
+    const cluster = await startLocalCluster({ nodes })
+    return {
+      source: KafkaSource.local,
+      brokers: cluster.brokers,
+      logFile: cluster.logFile,
+      stop: cluster.stop,
+    }
   }
   const forced = env['BACKBONE_KAFKA']
   const useContainer = forced === 'container' || (forced !== 'local' && (await containerRuntimeAvailable()))

@@ -11,6 +11,8 @@ export interface WaitReadyOptions {
   readonly sasl?: SASLOptions
   /** TLS settings for a SASL_SSL listener. */
   readonly ssl?: ConnectionOptions
+  /** Brokers the cluster must report registered (a multi-node cluster: all of them). Default 1. */
+  readonly minBrokers?: number
 }
 
 /**
@@ -37,7 +39,7 @@ export async function waitForBroker(brokers: readonly string[], options: WaitRea
     try {
       await admin.connect()
       const cluster = await admin.describeCluster()
-      if (cluster.brokers.length > 0 && cluster.controller !== null) return
+      if (cluster.brokers.length >= (options.minBrokers ?? 1) && cluster.controller !== null) return
     } catch (error) {
       lastError = error
     } finally {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { TRACEPARENT_HEADER } from '#libs/kafka'
 
 /**
  * W3C Trace Context `traceparent` (https://www.w3.org/TR/trace-context/#traceparent-header):
@@ -13,7 +14,7 @@ export interface TraceContext {
   readonly flags: string
 }
 
-export const TRACEPARENT_HEADER = 'traceparent'
+export { TRACEPARENT_HEADER }
 
 const FORMAT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/s
 const ALL_ZEROS = /^0+$/

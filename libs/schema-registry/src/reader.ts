@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { RegistryStoreTimeoutError, RegistryStoreUnavailableError } from '@event-backbone/errors'
 import type { Admin, Consumer, Kafka } from 'kafkajs'
+import { idPrefix } from '#libs/kafka'
 import { decodeRecord } from './records.ts'
 import type { RegistryState } from './state.ts'
 
@@ -43,7 +44,7 @@ export class StoreReader {
   async start(): Promise<void> {
     // A fresh group per instance with no committed offsets: every start reads the topic from 0.
     const consumer = this.#kafka.consumer({
-      groupId: `schema-registry-${this.#topic}-${randomBytes(6).toString('hex')}`,
+      groupId: `${idPrefix.registry}${this.#topic}-${randomBytes(6).toString('hex')}`,
       maxWaitTimeInMs: 250,
       readUncommitted: false,
       allowAutoTopicCreation: false,

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { KafkaConfig } from 'kafkajs'
+import { fixedTopic } from '#libs/kafka'
 import { buildRegistryApp } from './http/app.ts'
 import { SchemaStore } from './store.ts'
 
@@ -32,7 +33,7 @@ export interface SchemaRegistry {
 
 /** Opens the store (reads the topic to its end), then listens: the registry never serves stale state. */
 export async function startSchemaRegistry(options: SchemaRegistryOptions): Promise<SchemaRegistry> {
-  const topic = options.topic ?? '_schemas'
+  const topic = options.topic ?? fixedTopic.registry
   const host = options.host ?? '127.0.0.1'
   const store = await SchemaStore.open({
     brokers: options.brokers,

@@ -7,6 +7,7 @@ import {
   RegistryWriterFencedError,
 } from '@event-backbone/errors'
 import { type Admin, type ConfigResourceTypes, Kafka, type KafkaConfig, logLevel } from 'kafkajs'
+import { durabilityFor, idPrefix, TopicFamily } from '#libs/kafka'
 import type { Outcome } from './commands.ts'
 import { httpErrors, RegistryHttpError } from './errors.ts'
 import { StoreReader } from './reader.ts'
@@ -107,7 +108,7 @@ export class SchemaStore {
     this.#writer = new StoreWriter({
       kafka,
       topic: options.topic,
-      transactionalId: `schema-registry-${options.topic}`,
+      transactionalId: `${idPrefix.registry}${options.topic}`,
     })
   }
 
@@ -115,7 +116,7 @@ export class SchemaStore {
   static async open(options: StoreOptions): Promise<SchemaStore> {
     const startTimeoutMs = options.startTimeoutMs ?? 30_000
     const kafka = new Kafka({
-      clientId: `schema-registry-${options.topic}`,
+      clientId: `${idPrefix.registry}${options.topic}`,
       logLevel: logLevel.NOTHING,
       connectionTimeout: 3_000,
       retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5 },
@@ -151,6 +152,8 @@ export class SchemaStore {
   async #start(timeoutMs: number): Promise<void> {
     await this.#admin.connect()
     const deadline = Date.now() + timeoutMs
+    const brokers = (await this.#admin.describeCluster()).brokers.length
+    const { replicationFactor, minInsyncReplicas } = durabilityFor(TopicFamily.registry, brokers)
     await this.#whileUnserved(deadline, () =>
       this.#admin.createTopics({
         waitForLeaders: true,
@@ -158,7 +161,11 @@ export class SchemaStore {
           {
             topic: this.topic,
             numPartitions: 1,
-            configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+            replicationFactor,
+            configEntries: [
+              { name: 'cleanup.policy', value: 'compact' },
+              { name: 'min.insync.replicas', value: String(minInsyncReplicas) },
+            ],
           },
         ],
       }),

@@ -1,5 +1,6 @@
 import { type Kafka, Partitioners, type Producer } from 'kafkajs'
 import type { HandlerContext, PartitionHooks } from '#libs/consumer'
+import { TopicFamily } from '#libs/kafka'
 import { readPartition } from './read-partition.ts'
 
 /** Reserved changelog key: the last input offset whose effects the changelog holds. */
@@ -196,7 +197,7 @@ export class PartitionStore<V> {
 
 /** The changelog topic's spec: compacted, partitioned like the input. */
 export function changelogTopicSpec(topic: string, numPartitions: number) {
-  return { topic, numPartitions, configs: { 'cleanup.policy': 'compact' } }
+  return { topic, numPartitions, family: TopicFamily.changelog, configs: { 'cleanup.policy': 'compact' } }
 }
 
 export const jsonCodec = <V>(): ValueCodec<V> => ({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { StateRestoreError } from '@event-backbone/errors'
 import { type Kafka, Partitioners, type Producer } from 'kafkajs'
+import { idPrefix } from '#libs/kafka'
 
 /** Key of the fence records `readPartition` writes; never a state key (readers skip it). */
 export const FENCE_KEY = '\u0000fence'
@@ -31,7 +32,7 @@ export async function readPartition(
     options.producer ??
     kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true })
   if (!options.producer) await producer.connect()
-  const groupId = `${topic}.restore.${randomUUID()}`
+  const groupId = `${topic}${idPrefix.restoreGroupInfix}${randomUUID()}`
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, readUncommitted: false })
   let timer: NodeJS.Timeout | undefined
   let onAbort: (() => void) | undefined

@@ -1,8 +1,8 @@
-// Proves that topic provisioning creates missing topics with their configs, leaves existing ones and refuses too few partitions.
+// Proves that topic provisioning creates missing topics with their configs and durability, leaves existing ones (reporting those short of the profile) and refuses too few partitions.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { TopicPartitionMismatchError } from '@event-backbone/errors'
-import { ensureTopics } from '#libs/kafka'
+import { defaultDurability, ensureTopics } from '#libs/kafka'
 import { createTestTopics, testAdmin, uniqueName } from '../../helpers/kafka.ts'
 
 test('missing topics are created with their configs and a second run changes nothing', async (t) => {
@@ -10,8 +10,14 @@ test('missing topics are created with their configs and a second run changes not
   const topic = uniqueName('provision')
   t.after(() => admin.deleteTopics({ topics: [topic] }).catch(() => {}))
   const spec = { topic, numPartitions: 3, configs: { 'retention.ms': '3600000' } }
-  assert.deepEqual(await ensureTopics(admin, [spec]), { created: [topic], existing: [] })
-  assert.deepEqual(await ensureTopics(admin, [spec]), { created: [], existing: [topic] })
+  const first = await ensureTopics(admin, [spec])
+  assert.deepEqual(first, { created: [topic], existing: [], shortfalls: [], brokers: first.brokers })
+  assert.deepEqual(await ensureTopics(admin, [spec]), {
+    created: [],
+    existing: [topic],
+    shortfalls: [],
+    brokers: first.brokers,
+  })
   const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics
   assert.equal(metadata?.partitions.length, 3)
   const described = await admin.describeConfigs({
@@ -26,4 +32,41 @@ test('an existing topic with fewer partitions than required is refused', async (
   await createTestTopics(t, [{ topic, numPartitions: 1 }])
   const admin = await testAdmin(t)
   await assert.rejects(ensureTopics(admin, [{ topic, numPartitions: 4 }]), TopicPartitionMismatchError)
+})
+
+test("a created topic gets the profile's replication factor and min.insync.replicas", async (t) => {
+  const admin = await testAdmin(t)
+  const topic = uniqueName('provision-durable')
+  t.after(() => admin.deleteTopics({ topics: [topic] }).catch(() => {}))
+  const { brokers } = await ensureTopics(admin, [{ topic, numPartitions: 2 }])
+  const wanted = defaultDurability(brokers)
+  const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics
+  assert.deepEqual(
+    metadata?.partitions.map((p) => p.replicas.length),
+    [wanted.replicationFactor, wanted.replicationFactor],
+  )
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: 2, name: topic, configNames: ['min.insync.replicas'] }],
+  })
+  assert.equal(described.resources[0]?.configEntries[0]?.configValue, String(wanted.minInsyncReplicas))
+})
+
+test('an existing topic with fewer replicas than the profile asks for is reported, not changed', async (t) => {
+  const topic = uniqueName('provision-short')
+  await createTestTopics(t, [{ topic, numPartitions: 1 }])
+  const admin = await testAdmin(t)
+  // Whatever the suite's cluster, ask for one replica more than the topic has.
+  const report = await ensureTopics(admin, [{ topic, numPartitions: 1 }], {
+    profile: { domain: { replicationFactor: 2, minInsyncReplicas: 1 } },
+  })
+  assert.deepEqual(report.shortfalls, [
+    {
+      topic,
+      family: 'domain',
+      wanted: { replicationFactor: 2, minInsyncReplicas: 1 },
+      replicationFactor: 1,
+      minInsyncReplicas: report.shortfalls[0]?.minInsyncReplicas,
+    },
+  ])
 })

@@ -56,3 +56,32 @@ test('sends the broker log to a file and nothing to the console', () => {
 test('parses a KAFKA_BROKERS list, ignoring blanks and spaces', () => {
   assert.deepEqual(parseBrokerList(' a:9092, b:9093 ,,'), ['a:9092', 'b:9093'])
 })
+
+test('a node of a 3-node cluster names itself, lists every voter and replicates internal topics 3 times', () => {
+  const voters = [
+    { nodeId: 1, controllerPort: 9001 },
+    { nodeId: 2, controllerPort: 9002 },
+    { nodeId: 3, controllerPort: 9003 },
+  ]
+  const config = parse(
+    serverProperties({
+      host: '127.0.0.1',
+      ports: { broker: 8002, controller: 9002 },
+      dataDir: '/d',
+      nodeId: 2,
+      voters,
+    }),
+  )
+  assert.equal(config.get('node.id'), '2')
+  assert.equal(config.get('controller.quorum.voters'), '1@127.0.0.1:9001,2@127.0.0.1:9002,3@127.0.0.1:9003')
+  assert.equal(config.get('listeners'), 'PLAINTEXT://127.0.0.1:8002,CONTROLLER://127.0.0.1:9002')
+  for (const key of [
+    'default.replication.factor',
+    'offsets.topic.replication.factor',
+    'transaction.state.log.replication.factor',
+  ]) {
+    assert.equal(config.get(key), '3', key)
+  }
+  assert.equal(config.get('min.insync.replicas'), '2')
+  assert.equal(config.get('transaction.state.log.min.isr'), '2')
+})

@@ -1,6 +1,6 @@
 import { MissingTopicError, ShutdownTimeoutError } from '@event-backbone/errors'
 import { type Admin, type Consumer, Kafka, type KafkaConfig, Partitioners, type Producer } from 'kafkajs'
-import { ensureTopics, kafkaConfigFromEnv, partitionCounts, type TopicSpec } from '#libs/kafka'
+import { ensureTopics, kafkaConfigFromEnv, partitionCounts, TopicFamily, type TopicSpec } from '#libs/kafka'
 import { runExactlyOnceBatch } from '../eos/exactly-once.ts'
 import { ProducerPool } from '../eos/producer-pool.ts'
 import { onChannel, publish } from '../instrumentation/channels.ts'
@@ -87,10 +87,12 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
         })
       }
       const configs = { ...retryTopicDefaults, ...options.retryTopicConfigs }
-      for (const topic of sub.retryTopics) specs.push({ topic, numPartitions, configs })
+      for (const topic of sub.retryTopics)
+        specs.push({ topic, family: TopicFamily.retry, numPartitions, configs })
       if (sub.policy.deadLetter) {
         specs.push({
           topic: sub.deadLetterTopic,
+          family: TopicFamily.deadLetter,
           numPartitions,
           configs: { ...deadLetterTopicDefaults, ...options.deadLetterTopicConfigs },
         })

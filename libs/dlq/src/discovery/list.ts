@@ -1,11 +1,10 @@
 import { DlqTopicNotFoundError } from '@event-backbone/errors'
 import type { Kafka } from 'kafkajs'
-import { Header } from '#libs/consumer'
-import { deadLetterTopicName } from '#libs/kafka'
+import { deadLetterTopicName, Header, topicSuffix } from '#libs/kafka'
 import { headerText, type RawRecord } from '../read/dlt-record.ts'
 import { scanRanges, topicBounds } from '../read/scan.ts'
 
-export const deadLetterSuffix = '.dlt'
+export const deadLetterSuffix = topicSuffix.deadLetter
 
 export interface DeadLetterTopic {
   readonly topic: string

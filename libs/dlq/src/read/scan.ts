@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { DlqReadTimeoutError } from '@event-backbone/errors'
 import type { Kafka } from 'kafkajs'
+import { idPrefix } from '#libs/kafka'
 import { type RawRecord, rawRecord } from './dlt-record.ts'
 
 /** Offsets `from` (inclusive) to `to` (exclusive) of one partition. */
@@ -73,7 +74,7 @@ async function scanOnce(
   const byPartition = new Map(wanted.map((range) => [range.partition, range]))
   const remaining = new Set(byPartition.keys())
   const consumer = kafka.consumer({
-    groupId: `_backbone-dlq-reader-${randomBytes(8).toString('hex')}`,
+    groupId: `${idPrefix.dlqReaderGroup}${randomBytes(8).toString('hex')}`,
     readUncommitted: false,
     maxWaitTimeInMs: 100,
     sessionTimeout: 10_000,

@@ -1,5 +1,6 @@
 import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
+import { Header } from '#libs/kafka'
 import { type InspectedRecord, inspectRecord, selectRecord } from '../inspect/inspect.ts'
 import { scanRanges } from '../read/scan.ts'
 import { requireDecoderFor } from '../select/selection.ts'
@@ -41,7 +42,7 @@ export async function dryRun(options: {
         const selected = await selectRecord(spec.selection, options.serde, record)
         if (!selected.matches) continue
         wouldReplay += 1
-        const errorClass = record.headers['eb.error.class']?.toString() ?? 'unknown'
+        const errorClass = record.headers[Header.errorClass]?.toString() ?? 'unknown'
         byErrorClass[errorClass] = (byErrorClass[errorClass] ?? 0) + 1
         if (sample.length < sampleSize) {
           sample.push({

@@ -1,18 +1,8 @@
 import type { IHeaders } from 'kafkajs'
-import { allHeaders, Header } from '#libs/consumer'
+import { allHeaders, Header, headerPrefix, ReplayHeader } from '#libs/kafka'
 import { headerText, type RawRecord } from '../read/dlt-record.ts'
 
-/** Headers a replay adds (docs/dlq.md has the table). */
-export const ReplayHeader = {
-  id: 'eb.replay.id',
-  by: 'eb.replay.by',
-  at: 'eb.replay.at',
-  count: 'eb.replay.count',
-  dltTopic: 'eb.replay.dlt.topic',
-  dltPartition: 'eb.replay.dlt.partition',
-  dltOffset: 'eb.replay.dlt.offset',
-} as const
-export type ReplayHeader = (typeof ReplayHeader)[keyof typeof ReplayHeader]
+export { ReplayHeader }
 
 export const ReplayTarget = { retry: 'retry', original: 'original' } as const
 export type ReplayTarget = (typeof ReplayTarget)[keyof typeof ReplayTarget]
@@ -45,8 +35,8 @@ export function replayHeaders(
   const dropped = replay.target === ReplayTarget.original ? contextHeaders : resetOnRetry
   for (const name in record.headers) {
     const value = record.headers[name]
-    if (value === undefined || dropped.has(name) || name.startsWith('eb.replay.')) continue
-    if (dropOrigin && name.startsWith('eb.original.')) continue
+    if (value === undefined || dropped.has(name) || name.startsWith(headerPrefix.replay)) continue
+    if (dropOrigin && name.startsWith(headerPrefix.original)) continue
     headers[name] = value
   }
   const previous = Number(headerText(record.headers, ReplayHeader.count) ?? '0')

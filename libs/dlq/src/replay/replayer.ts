@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { DlqJobStateError } from '@event-backbone/errors'
 import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka, Message, Producer } from 'kafkajs'
-import { transactionalRetry } from '#libs/kafka'
+import { idPrefix, transactionalRetry } from '#libs/kafka'
 import { AuditEvent, auditMessage, auditRecord } from '../audit/audit.ts'
 import { selectRecord } from '../inspect/inspect.ts'
 import type { RawRecord } from '../read/dlt-record.ts'
@@ -42,7 +42,7 @@ export interface ReplayOptions {
 
 /** The transactional id of a job: one per job, so a second replayer of the same job fences the first. */
 export function replayTransactionalId(jobId: string): string {
-  return `replay-${jobId}`
+  return `${idPrefix.replayTransaction}${jobId}`
 }
 
 /**

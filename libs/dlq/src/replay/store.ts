@@ -1,6 +1,6 @@
 import { DlqJobNotFoundError } from '@event-backbone/errors'
 import type { Kafka } from 'kafkajs'
-import { ensureTopics } from '#libs/kafka'
+import { ensureTopics, fixedTopic, TopicFamily } from '#libs/kafka'
 import { scanRanges, topicBounds } from '../read/scan.ts'
 import type { ReplayJobState } from './job.ts'
 
@@ -10,8 +10,8 @@ export interface ReplayTopics {
 }
 
 export const defaultReplayTopics: ReplayTopics = {
-  jobs: '_backbone-replay-jobs',
-  audit: '_backbone-replay-audit',
+  jobs: fixedTopic.replayJobs,
+  audit: fixedTopic.replayAudit,
 }
 
 /** The jobs topic is compacted (the latest state per job); the audit topic keeps everything a year. */
@@ -23,8 +23,18 @@ export async function ensureReplayTopics(
   await admin.connect()
   try {
     await ensureTopics(admin, [
-      { topic: topics.jobs, numPartitions: 1, configs: { 'cleanup.policy': 'compact' } },
-      { topic: topics.audit, numPartitions: 1, configs: { 'retention.ms': String(365 * 24 * 3_600_000) } },
+      {
+        topic: topics.jobs,
+        family: TopicFamily.replayJobs,
+        numPartitions: 1,
+        configs: { 'cleanup.policy': 'compact' },
+      },
+      {
+        topic: topics.audit,
+        family: TopicFamily.replayAudit,
+        numPartitions: 1,
+        configs: { 'retention.ms': String(365 * 24 * 3_600_000) },
+      },
     ])
   } finally {
     await admin.disconnect()

@@ -1,5 +1,5 @@
 import { DlqSelectionError } from '@event-backbone/errors'
-import { Header } from '#libs/consumer'
+import { Header } from '#libs/kafka'
 import { headerText, type RawRecord } from '../read/dlt-record.ts'
 import type { PartitionRange } from '../read/scan.ts'
 

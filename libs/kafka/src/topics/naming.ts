@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { TopicNameError } from '@event-backbone/errors'
+import { topicSuffix } from '../wire/topics.ts'
 
 /** Kafka's own limits (kafka.common.internals.Topic): legal characters and at most 249 of them. */
 export const maxTopicNameLength = 249
@@ -51,12 +52,12 @@ function ownedTopic(groupId: string, topic: string, suffix: string): string {
 /** The group's retry topic for tier `tier` (1-based) of records from `topic`. */
 export function retryTopicName(groupId: string, topic: string, tier: number): string {
   if (!Number.isInteger(tier) || tier < 1) throw new RangeError(`retry tier needs to be ≥ 1, got ${tier}`)
-  return ownedTopic(groupId, topic, `.retry.${tier}`)
+  return ownedTopic(groupId, topic, `${topicSuffix.retry}${tier}`)
 }
 
 /** The group's dead-letter topic for records from `topic`. */
 export function deadLetterTopicName(groupId: string, topic: string): string {
-  return ownedTopic(groupId, topic, '.dlt')
+  return ownedTopic(groupId, topic, topicSuffix.deadLetter)
 }
 
 /**
@@ -64,7 +65,7 @@ export function deadLetterTopicName(groupId: string, topic: string): string {
  * named and shortened like the retry and dead-letter topics.
  */
 export function changelogTopicName(groupId: string, store: string): string {
-  return ownedTopic(groupId, store, '.changelog')
+  return ownedTopic(groupId, store, topicSuffix.changelog)
 }
 
 /** A transactional id per input partition (kafkajs has no KIP-447, so fencing is per partition). */

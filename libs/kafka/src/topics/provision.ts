@@ -1,18 +1,80 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TopicPartitionMismatchError } from '@event-backbone/errors'
-import type { Admin, ITopicConfig } from 'kafkajs'
+import type { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs'
+import { type Durability, type DurabilityProfile, durabilityFor } from '../wire/durability.ts'
+import { TopicFamily } from '../wire/topics.ts'
 import { validateTopicName } from './naming.ts'
 
 export interface TopicSpec {
   readonly topic: string
   readonly numPartitions: number
+  /** Which family the topic belongs to: decides its durability. A catalog (domain) topic by default. */
+  readonly family?: TopicFamily
+  /** Overrides the profile's replication factor for this one topic. */
   readonly replicationFactor?: number
+  /** `min.insync.replicas` here overrides the profile's for this one topic. */
   readonly configs?: Readonly<Record<string, string>>
+}
+
+/** An existing topic with fewer replicas or a lower `min.insync.replicas` than the profile asks for. */
+export interface DurabilityShortfall {
+  readonly topic: string
+  readonly family: TopicFamily
+  readonly wanted: Durability
+  /** The smallest replica count over its partitions. */
+  readonly replicationFactor: number
+  /** Undefined when the principal may not describe the topic's configs. */
+  readonly minInsyncReplicas: number | undefined
 }
 
 export interface ProvisionReport {
   readonly created: string[]
   readonly existing: string[]
+  /** Existing topics that fall short of the durability profile: reported, never changed. */
+  readonly shortfalls: DurabilityShortfall[]
+  /** Brokers the cluster reported: the profile's defaults derive from it. */
+  readonly brokers: number
+}
+
+export interface ProvisionOptions {
+  /** Per-family overrides of the default durability (RF = min(3, brokers), min ISR = RF - 1). */
+  readonly profile?: DurabilityProfile
+}
+
+/** The replication factor and `min.insync.replicas` a spec gets on a cluster of `brokers`. */
+export function specDurability(spec: TopicSpec, brokers: number, profile?: DurabilityProfile): Durability {
+  const family = durabilityFor(spec.family ?? TopicFamily.domain, brokers, profile)
+  const minIsr = spec.configs?.['min.insync.replicas']
+  return {
+    replicationFactor: spec.replicationFactor ?? family.replicationFactor,
+    minInsyncReplicas: minIsr === undefined ? family.minInsyncReplicas : Number(minIsr),
+  }
+}
+
+// kafkajs's ConfigResourceTypes.TOPIC; the enum is not a named ESM export of the CommonJS package.
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes
+
+async function minInsyncReplicasOf(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+  if (topics.length === 0) return new Map()
+  try {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({
+        type: TOPIC_RESOURCE,
+        name,
+        configNames: ['min.insync.replicas'],
+      })),
+    })
+    return new Map(
+      described.resources.flatMap((resource) => {
+        const entry = resource.configEntries.find((e) => e.configName === 'min.insync.replicas')
+        return entry ? [[resource.resourceName, Number(entry.configValue)] as const] : []
+      }),
+    )
+  } catch {
+    // A service principal may hold no DescribeConfigs grant: the replica count is still checked.
+    return new Map()
+  }
 }
 
 /**
@@ -21,18 +83,33 @@ export interface ProvisionReport {
  * than asked for is an error: per-key ordering and partition-scoped work depend on the count.
  * Safe to run concurrently from several processes: "already exists" counts as success.
  */
-export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<ProvisionReport> {
+export async function ensureTopics(
+  admin: Admin,
+  specs: readonly TopicSpec[],
+  options: ProvisionOptions = {},
+): Promise<ProvisionReport> {
   for (const spec of specs) validateTopicName(spec.topic)
   const wanted = [...new Map(specs.map((spec) => [spec.topic, spec])).values()]
-  const present = new Set(await admin.listTopics())
+  const [present, cluster] = await Promise.all([
+    admin.listTopics().then((topics) => new Set(topics)),
+    admin.describeCluster(),
+  ])
+  const brokers = cluster.brokers.length
+  const durability = new Map(
+    wanted.map((spec) => [spec.topic, specDurability(spec, brokers, options.profile)]),
+  )
   const missing = wanted.filter((spec) => !present.has(spec.topic))
   if (missing.length > 0) {
-    const topics: ITopicConfig[] = missing.map((spec) => ({
-      topic: spec.topic,
-      numPartitions: spec.numPartitions,
-      replicationFactor: spec.replicationFactor ?? -1,
-      configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
-    }))
+    const topics: ITopicConfig[] = missing.map((spec) => {
+      const { replicationFactor, minInsyncReplicas } = durability.get(spec.topic)!
+      const configs = { ...spec.configs, 'min.insync.replicas': String(minInsyncReplicas) }
+      return {
+        topic: spec.topic,
+        numPartitions: spec.numPartitions,
+        replicationFactor,
+        configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+      }
+    })
     try {
       await admin.createTopics({ topics, waitForLeaders: false })
     } catch (error) {
@@ -54,9 +131,37 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       )
     }
   }
+  const existing = wanted.filter((spec) => present.has(spec.topic))
+  // Every wanted topic is checked, not only those listed before: one that another process created
+  // in between ("already exists" above) is as much someone else's topic as an older one.
+  const minIsr = await minInsyncReplicasOf(
+    admin,
+    wanted.map((spec) => spec.topic),
+  )
+  const shortfalls: DurabilityShortfall[] = []
+  for (const spec of wanted) {
+    const want = durability.get(spec.topic)!
+    const partitions = metadata.topics.find((topic) => topic.name === spec.topic)?.partitions ?? []
+    const replicationFactor = Math.min(...partitions.map((p) => p.replicas.length))
+    const minInsyncReplicas = minIsr.get(spec.topic)
+    const short =
+      replicationFactor < want.replicationFactor ||
+      (minInsyncReplicas !== undefined && minInsyncReplicas < want.minInsyncReplicas)
+    if (short) {
+      shortfalls.push({
+        topic: spec.topic,
+        family: spec.family ?? TopicFamily.domain,
+        wanted: want,
+        replicationFactor,
+        minInsyncReplicas,
+      })
+    }
+  }
   return {
     created: missing.map((spec) => spec.topic),
-    existing: wanted.filter((spec) => present.has(spec.topic)).map((spec) => spec.topic),
+    existing: existing.map((spec) => spec.topic),
+    shortfalls,
+    brokers,
   }
 }
 

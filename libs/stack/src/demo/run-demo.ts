@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { catalogEntry, type EventType } from '@event-backbone/catalog'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
-import { deadLetterTopicName } from '#libs/kafka'
+import { deadLetterTopicName, ReplayHeader } from '#libs/kafka'
 import type { RunningStack } from '../stack.ts'
 import { type DemoEvent, demoEvents } from './demo-events.ts'
 import { OutputWatcher } from './output-watcher.ts'
@@ -158,7 +158,7 @@ export async function runDemo(
       const outcome = await replayThroughConsole(dlqConsole.url, stack.context.operatorToken, uploadsDlt)
       const replayedBack = async () =>
         watcher.records.some(
-          (record) => record.topic === uploadsDlt && record.headers['eb.replay.count'] !== undefined,
+          (record) => record.topic === uploadsDlt && record.headers[ReplayHeader.count] !== undefined,
         )
       const until = Date.now() + 30_000
       while (!(await replayedBack()) && Date.now() < until) await delay(500)
