@@ -29,13 +29,18 @@ async function status(): Promise<Status> {
   return JSON.parse(text) as Status
 }
 
-test('backbone up boots the stack, runs the demo to completion including a replay, prints working credentials, restarts a service killed from outside (backbone status shows it), and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly', async () => {
+test('backbone up boots the stack, runs the demo to completion including a replay, prints working credentials, restarts a service killed from outside (backbone status shows it), and one Ctrl-C (delivered twice, as a terminal does) stops it cleanly', async (t) => {
   const env: NodeJS.ProcessEnv = { ...process.env, BACKBONE_KAFKA: 'local' }
   delete env['KAFKA_BROKERS']
   const up = spawn(process.execPath, [join(root, 'bin/backbone.js'), 'up', '--json', '--free-ports'], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  // A failed assertion must not leave the stack running: the services follow their lifeline
+  // (stdin) and the broker its watchdog when `backbone up` is killed.
+  t.after(() => {
+    if (up.exitCode === null && up.signalCode === null) up.kill('SIGKILL')
   })
   const lines = createInterface({ input: up.stdout! })
   const next = async () => ((await once(lines, 'line')) as [string])[0]
