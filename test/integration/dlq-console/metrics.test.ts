@@ -5,7 +5,7 @@ import { createLogger } from '#libs/observability'
 import { startDlqConsole } from '../../../services/dlq-console/src/app.ts'
 import { authFromEnv } from '../../../services/dlq-console/src/auth.ts'
 import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
-import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
+import { aliceToken, callConsole, testConsole } from '../../helpers/dlq-console.ts'
 import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 
 test('the console exports the lag of a group without members and the depth and age of a dead-letter topic', async (t) => {
@@ -62,13 +62,15 @@ test('a replay job the console runs shows its progress, counts and status on /me
     { key: 'b', value: Buffer.from('2'), errorClass: 'LedgerError', message: 'm' },
   ])
   const { http } = await testConsole(t, kafka, { topics })
-  const started = await fetch(`${http.url}/api/replays`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ topic: fixture.dlt, selection: { errorClass: ['LedgerError'] } }),
-  })
+  const started = await callConsole(
+    http.url,
+    'POST',
+    '/api/replays',
+    { topic: fixture.dlt, selection: { errorClass: ['LedgerError'] } },
+    aliceToken,
+  )
   assert.equal(started.status, 202)
-  const { id } = (await started.json()) as { id: string }
+  const { id } = started.body as { id: string }
   const labels = `job="${id}",topic="${fixture.dlt}"`
   const text = await waitFor(
     async () => {
