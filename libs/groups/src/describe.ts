@@ -38,17 +38,34 @@ function decodeAssignment(bytes: Buffer): GroupMember['assignment'] {
   }))
 }
 
-/** Members and committed offsets of a group, with the lag of every partition it reads. */
-export async function describeGroup(admin: Admin, groupId: string): Promise<GroupDescription> {
-  const {
-    groups: [group],
-  } = await admin.describeGroups([groupId])
-  const members: GroupMember[] = (group?.members ?? []).map((member) => ({
+type GroupMetadata = Awaited<ReturnType<Admin['describeGroups']>>['groups'][number]
+
+/** A described group's members, with their decoded assignments. */
+export function membersOf(group: GroupMetadata | undefined): GroupMember[] {
+  return (group?.members ?? []).map((member) => ({
     memberId: member.memberId,
     clientId: member.clientId,
     host: member.clientHost,
     assignment: decodeAssignment(member.memberAssignment),
   }))
+}
+
+/**
+ * End offsets by topic, fetched once per round: many groups read the same topics, and a round over
+ * every group of the cluster (`listGroups`, the console's lag timer) would otherwise ask again per group.
+ */
+export type EndOffsets = Map<string, ReturnType<Admin['fetchTopicOffsets']>>
+
+/** Members and committed offsets of a group, with the lag of every partition it reads. */
+export async function describeGroup(
+  admin: Admin,
+  groupId: string,
+  ends: EndOffsets = new Map(),
+): Promise<GroupDescription> {
+  const {
+    groups: [group],
+  } = await admin.describeGroups([groupId])
+  const members = membersOf(group)
   const committed = await admin.fetchOffsets({ groupId })
   const topics = new Set([
     ...committed.map((entry) => entry.topic),
@@ -64,9 +81,10 @@ export async function describeGroup(admin: Admin, groupId: string): Promise<Grou
   }
   const partitions: PartitionLag[] = []
   for (const topic of [...topics].sort()) {
-    const ends = await admin.fetchTopicOffsets(topic)
+    if (!ends.has(topic)) ends.set(topic, admin.fetchTopicOffsets(topic))
+    const topicEnds = [...(await ends.get(topic)!)]
     const commits = committed.find((entry) => entry.topic === topic)?.partitions ?? []
-    for (const end of ends.sort((a, b) => a.partition - b.partition)) {
+    for (const end of topicEnds.sort((a, b) => a.partition - b.partition)) {
       const offset = commits.find((entry) => entry.partition === end.partition)?.offset
       const has = offset !== undefined && offset !== '-1'
       const from = has ? BigInt(offset) : BigInt(end.low)
@@ -95,15 +113,21 @@ export interface GroupSummary {
   readonly totalLag: number
 }
 
+/** The ids of every consumer group of the cluster (the "consumer" protocol, or none yet), sorted. */
+export async function consumerGroupIds(admin: Admin): Promise<string[]> {
+  const { groups } = await admin.listGroups()
+  return groups
+    .filter((group) => group.protocolType === 'consumer' || group.protocolType === '')
+    .map((group) => group.groupId)
+    .sort()
+}
+
 /** Every consumer group of the cluster (kafkajs's "consumer" protocol), with its state and lag. */
 export async function listGroups(admin: Admin): Promise<GroupSummary[]> {
-  const { groups } = await admin.listGroups()
-  const ids = groups
-    .filter((group) => group.protocolType === 'consumer' || group.protocolType === '')
-    .map((g) => g.groupId)
+  const ends: EndOffsets = new Map()
   const summaries: GroupSummary[] = []
-  for (const groupId of ids.sort()) {
-    const description = await describeGroup(admin, groupId).catch(() => undefined)
+  for (const groupId of await consumerGroupIds(admin)) {
+    const description = await describeGroup(admin, groupId, ends).catch(() => undefined)
     if (description) {
       summaries.push({
         groupId,

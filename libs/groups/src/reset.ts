@@ -1,6 +1,6 @@
 import { GroupActiveError, ResetTargetError } from '@event-backbone/errors'
 import type { Admin } from 'kafkajs'
-import { describeGroup, type GroupMember } from './describe.ts'
+import { describeGroup, type GroupMember, membersOf } from './describe.ts'
 
 /** Where a reset moves a group's committed offsets, as kafka-consumer-groups.sh offers it. */
 export type ResetTarget =
@@ -135,15 +135,7 @@ export async function applyReset(admin: Admin, plan: ResetPlan): Promise<void> {
   const {
     groups: [group],
   } = await admin.describeGroups([plan.groupId])
-  refuseLiveMembers(
-    plan.groupId,
-    (group?.members ?? []).map((member) => ({
-      memberId: member.memberId,
-      clientId: member.clientId,
-      host: member.clientHost,
-      assignment: [],
-    })),
-  )
+  refuseLiveMembers(plan.groupId, membersOf(group))
   for (const topic of new Set(plan.partitions.map((entry) => entry.topic))) {
     await admin.setOffsets({
       groupId: plan.groupId,

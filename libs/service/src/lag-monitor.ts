@@ -1,6 +1,6 @@
 import { GroupNotFoundError } from '@event-backbone/errors'
 import type { Admin, Kafka } from 'kafkajs'
-import { describeGroup } from '#libs/groups'
+import { describeGroup, type EndOffsets } from '#libs/groups'
 import type { GroupLagGauges, Logger } from '#libs/observability'
 
 export interface LagMonitor {
@@ -36,8 +36,9 @@ export function startLagMonitor(options: {
     const groups = await options.groups(admin)
     // Groups deleted since the last tick lose their series, or their lag would look stuck forever.
     for (const gone of options.gauges.groups()) if (!groups.includes(gone)) options.gauges.remove(gone)
+    const ends: EndOffsets = new Map()
     for (const groupId of groups) {
-      const description = await describeGroup(admin, groupId).catch((error: unknown) => {
+      const description = await describeGroup(admin, groupId, ends).catch((error: unknown) => {
         // A group with nothing committed yet and no members does not exist for Kafka: no series.
         if (error instanceof GroupNotFoundError) return undefined
         throw error

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs'
 import { DeadLetterDepthMeter } from '#libs/dlq'
+import { consumerGroupIds } from '#libs/groups'
 import {
   createMetricsRegistry,
   deadLetterGauges,
@@ -32,14 +33,8 @@ export function startConsoleMetrics(options: {
   if (options.intervalMs === 0) return { registry, stop: async () => {} }
   const lag = startLagMonitor({
     kafka: options.kafka,
-    groups: async (admin) => {
-      const { groups } = await admin.listGroups()
-      return groups
-        .filter((group) => group.protocolType === 'consumer' || group.protocolType === '')
-        .map((group) => group.groupId)
-        .filter((groupId) => !internalGroup.test(groupId))
-        .sort()
-    },
+    groups: async (admin) =>
+      (await consumerGroupIds(admin)).filter((groupId) => !internalGroup.test(groupId)),
     gauges: groupLagGauges(registry),
     intervalMs: options.intervalMs,
     logger: options.logger,
