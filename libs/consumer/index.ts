@@ -1,4 +1,4 @@
-export { backoffDelay } from './src/failure/backoff.ts'
+export { backoffDelay, retryDelay } from './src/failure/backoff.ts'
 export { classify, isProgrammingError, nonRetriable, Verdict } from './src/failure/classify.ts'
 export { allHeaders, Header, headerLimits, Stage } from './src/headers/names.ts'
 export type { ControlBounds, RetryControl } from './src/headers/read.ts'

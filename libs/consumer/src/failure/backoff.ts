@@ -12,3 +12,20 @@ export function backoffDelay(policy: ResolvedPolicy['retry'], retry: number, ran
   const spread = base * policy.jitter * (random() * 2 - 1)
   return Math.max(0, Math.min(policy.maxDelayMs, Math.round(base + spread)))
 }
+
+/**
+ * The in-process delay before retry number `retry` after `error`: the back-off, or longer when the
+ * error says when the other side wants to be asked again (a `retryAfterMs` number, e.g. from an
+ * HTTP `Retry-After`), capped at the policy's `maxDelay` so a hostile header cannot stall a partition.
+ */
+export function retryDelay(
+  policy: ResolvedPolicy['retry'],
+  retry: number,
+  error: unknown,
+  random = Math.random,
+): number {
+  const backoff = backoffDelay(policy, retry, random)
+  const hint = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs
+  if (typeof hint !== 'number' || !Number.isFinite(hint) || hint <= backoff) return backoff
+  return Math.min(policy.maxDelayMs, Math.ceil(hint))
+}

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ControlHeaderError, RecordTooOldError } from '@event-backbone/errors'
 import type { IHeaders, KafkaMessage } from 'kafkajs'
-import { backoffDelay } from '../failure/backoff.ts'
+import { retryDelay } from '../failure/backoff.ts'
 import { classify, Verdict } from '../failure/classify.ts'
 import { Stage } from '../headers/names.ts'
 import { type RetryControl, readRetryControl } from '../headers/read.ts'
@@ -205,7 +205,7 @@ async function processWithRetries(
         tier: route.tier,
         errorClass: errorClass(failure.error),
       }))
-      await backOff(env, backoffDelay(sub.policy.retry, attempt + 1))
+      await backOff(env, retryDelay(sub.policy.retry, attempt + 1, failure.error))
       continue
     }
     const nextTier = route.tier + 1
