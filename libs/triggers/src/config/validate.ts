@@ -40,7 +40,8 @@ const triggerFields = new Set([
   'cost',
 ])
 const NAME = /^[a-z0-9][a-z0-9-]*$/
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+// Upper case, as POSIX names the environment's variables: a secret pasted here is refused.
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 // The delivery owns these: a configured header must not forge the signature or the envelope.
 const RESERVED_HEADER = /^(ce-|webhook-)|^(content-type|content-length|host|transfer-encoding|connection)$/i
@@ -320,7 +321,7 @@ function validateSigning(raw: unknown, problem: Report): string | undefined {
   if (typeof name !== 'string' || !ENV_NAME.test(name)) {
     problem(
       ['signing', 'secretEnv'],
-      `needs to name an environment variable (the secret never goes in the file), got ${show(name)}`,
+      `needs to name an environment variable in upper case (the secret never goes in the file, nor in this message)`,
     )
     return undefined
   }
@@ -343,7 +344,7 @@ function validateHeaders(raw: unknown, problem: Report): Record<string, string> 
     else if (typeof env !== 'string' || !ENV_NAME.test(env))
       problem(
         ['headers', header],
-        `needs to name an environment variable (values never go in the file), got ${show(env)}`,
+        `needs to name an environment variable in upper case (values never go in the file, nor in this message)`,
       )
     else headers[header.toLowerCase()] = env
   }
