@@ -9,6 +9,7 @@ import { registryCommand, registryUsage } from './src/registry-command.ts'
 import { schemasCommand, schemasUsage } from './src/schemas-command.ts'
 import { statusCommand, statusUsage } from './src/status-command.ts'
 import { topicsCommand, topicsUsage } from './src/topics-command.ts'
+import { triggersCommand, triggersUsage } from './src/triggers-command.ts'
 import { upCommand } from './src/up-command.ts'
 
 const usage = `usage: backbone <command> [options]
@@ -24,6 +25,7 @@ commands:
   acl plan|apply             derive the least-privilege ACLs from the access manifest, apply them
   dlq list|show|replay|jobs|audit   inspect and replay dead-letter topics
   groups list|describe|reset-offsets  consumer groups: members, lag, and moving their offsets
+  triggers list|status       function triggers: the file's triggers, and their invocations and cost
 
 ${statusUsage}
 
@@ -39,7 +41,9 @@ ${aclUsage}
 
 ${dlqUsage}
 
-${groupsUsage}`
+${groupsUsage}
+
+${triggersUsage}`
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
@@ -51,6 +55,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   acl: aclCommand,
   dlq: dlqCommand,
   groups: groupsCommand,
+  triggers: triggersCommand,
 }
 
 async function main(argv: string[]): Promise<number> {
