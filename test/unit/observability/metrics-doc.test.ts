@@ -12,6 +12,7 @@ import {
 } from '#libs/observability'
 import { registryMetricNames } from '#libs/schema-registry'
 import { opsMetricNames } from '#libs/service'
+import { triggerMetricNames } from '#libs/triggers'
 
 const doc = readFileSync(new URL('../../../docs/metrics.md', import.meta.url), 'utf8')
 
@@ -25,6 +26,7 @@ test('every metric and channel is documented in docs/metrics.md, and nothing els
       ...Object.values(ingestMetricNames),
       ...Object.values(liveMetricNames),
       ...Object.values(opsMetricNames),
+      ...Object.values(triggerMetricNames),
     ]),
   )
   const channels = new Set([...doc.matchAll(/^\|\s*`(event-backbone:[a-z:-]+)`/gm)].map((m) => m[1]))
