@@ -35,7 +35,7 @@ export const TriggerEnv = {
   groupPrefix: 'TRIGGER_GROUP_PREFIX',
 } as const
 
-export const defaultGroupPrefix = 'function-trigger.'
+export const defaultGroupPrefix = 'function-trigger-'
 
 export interface TriggerServiceOptions {
   readonly env?: NodeJS.ProcessEnv
@@ -87,7 +87,8 @@ export async function startTriggerService(options: TriggerServiceOptions = {}): 
   const registryUrl = envString(env, ServiceEnv.registryUrl, 'http://127.0.0.1:8081')
   const lagIntervalMs = envDurationMs(env, ServiceEnv.lagInterval, 10_000)
   const prefix = envString(env, TriggerEnv.groupPrefix, defaultGroupPrefix)
-  const triggers = options.triggers ?? loadTriggers(envString(env, TriggerEnv.file, 'triggers.yaml')).triggers
+  const triggers =
+    options.triggers ?? loadTriggers(envString(env, TriggerEnv.file, 'triggers.yaml'), env).triggers
   const kafkaConfig = kafkaConfigFromEnv(env)
   const kafka = options.kafka ?? new Kafka(kafkaConfig)
   const serde = new EventSerde(new ConfluentRegistryClient(registryUrl))

@@ -26,7 +26,7 @@ export async function startTriggers(
   yaml: string,
   env: Record<string, string> = {},
 ): Promise<TriggerService & { readonly prefix: string }> {
-  const prefix = `${uniqueName('trig')}.`
+  const prefix = `${uniqueName('trig')}-`
   const service = await startTriggerService({
     kafka: fixture.kafka,
     triggers: parseTriggers(yaml).triggers,

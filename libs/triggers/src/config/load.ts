@@ -9,7 +9,11 @@ import { validateTriggers } from './validate.ts'
  * Parses a triggers file (YAML; JSON is YAML too) and validates it. Every problem is reported at
  * once, each as `file:line: field: what is wrong`, in a `TriggerConfigError`.
  */
-export function parseTriggers(text: string, path = 'triggers.yaml'): TriggersFile {
+export function parseTriggers(
+  text: string,
+  path = 'triggers.yaml',
+  env: NodeJS.ProcessEnv = process.env,
+): TriggersFile {
   const counter = new LineCounter()
   const document = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true })
   const syntax = [...document.errors, ...document.warnings]
@@ -19,7 +23,7 @@ export function parseTriggers(text: string, path = 'triggers.yaml'): TriggersFil
     )
     throw new TriggerConfigError(`invalid triggers file\n${lines.join('\n')}`, { context: { path } })
   }
-  const { triggers, problems } = validateTriggers(document.toJS())
+  const { triggers, problems } = validateTriggers(document.toJS(), env)
   if (problems.length > 0) {
     const lines = problems
       .map((problem) => ({ line: lineOf(document, counter, problem.path, problem.atKey), problem }))
@@ -32,7 +36,7 @@ export function parseTriggers(text: string, path = 'triggers.yaml'): TriggersFil
   return { path, triggers }
 }
 
-export function loadTriggers(path: string): TriggersFile {
+export function loadTriggers(path: string, env: NodeJS.ProcessEnv = process.env): TriggersFile {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -42,5 +46,5 @@ export function loadTriggers(path: string): TriggersFile {
       context: { path },
     })
   }
-  return parseTriggers(text, path)
+  return parseTriggers(text, path, env)
 }

@@ -52,7 +52,10 @@ const isObject = (value: unknown): value is Raw =>
 const show = (value: unknown) => JSON.stringify(value) ?? String(value)
 
 /** Checks the parsed file and returns its triggers, or every problem found (none are skipped). */
-export function validateTriggers(input: unknown): { triggers: Trigger[]; problems: Problem[] } {
+export function validateTriggers(
+  input: unknown,
+  env: NodeJS.ProcessEnv = {},
+): { triggers: Trigger[]; problems: Problem[] } {
   const problems: Problem[] = []
   const triggers: Trigger[] = []
   if (!isObject(input)) {
@@ -69,7 +72,7 @@ export function validateTriggers(input: unknown): { triggers: Trigger[]; problem
   }
   const names = new Map<string, number>()
   list.forEach((raw, index) => {
-    const trigger = validateTrigger(raw, ['triggers', index], problems)
+    const trigger = validateTrigger(raw, ['triggers', index], problems, env)
     if (!trigger) return
     const earlier = names.get(trigger.name)
     if (earlier !== undefined)
@@ -83,7 +86,12 @@ export function validateTriggers(input: unknown): { triggers: Trigger[]; problem
   return { triggers, problems }
 }
 
-function validateTrigger(raw: unknown, at: Path, problems: Problem[]): Trigger | undefined {
+function validateTrigger(
+  raw: unknown,
+  at: Path,
+  problems: Problem[],
+  env: NodeJS.ProcessEnv,
+): Trigger | undefined {
   if (!isObject(raw)) {
     problems.push({ path: at, message: 'needs to be a mapping (name, events, url, ...)' })
     return undefined
@@ -118,9 +126,12 @@ function validateTrigger(raw: unknown, at: Path, problems: Problem[]): Trigger |
         )
     })
 
-  const url = raw['url']
-  if (typeof url !== 'string' || !isHttpUrl(url))
-    problem('url', `needs to be an http:// or https:// URL, got ${show(url)}`)
+  const rawUrl = raw['url']
+  // An unset ${NAME} is reported by expand and leaves url undefined.
+  const url =
+    typeof rawUrl === 'string' ? expand(rawUrl, env, (message) => problem('url', message)) : undefined
+  if (typeof rawUrl !== 'string' || (url !== undefined && !isHttpUrl(url)))
+    problem('url', `needs to be an http:// or https:// URL, got ${show(url ?? rawUrl)}`)
 
   const format = oneOf(raw, 'format', DeliveryFormat, triggerDefaults.format, problem)
   const ordering = oneOf(raw, 'ordering', TriggerOrdering, triggerDefaults.ordering, problem)
@@ -164,6 +175,25 @@ function validateTrigger(raw: unknown, at: Path, problems: Problem[]): Trigger |
 }
 
 type Report = (field: string | Path, message: string) => void
+
+/**
+ * `${NAME}` in a URL is the variable's value, so one file serves several environments (the local
+ * stack and compose reach the same function at different addresses). Only URLs expand: secrets and
+ * header values are named by variable, never expanded into the file's text.
+ */
+function expand(text: string, env: NodeJS.ProcessEnv, report: (message: string) => void): string | undefined {
+  let missing = false
+  const expanded = text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name]
+    if (value === undefined || value === '') {
+      report(`uses \${${name}}, which is not set`)
+      missing = true
+      return ''
+    }
+    return value
+  })
+  return missing ? undefined : expanded
+}
 
 function isHttpUrl(text: string): boolean {
   try {
