@@ -19,6 +19,7 @@ COPY bin ./bin
 COPY libs ./libs
 COPY services ./services
 COPY schemas ./schemas
+COPY deploy/triggers.yaml ./deploy/triggers.yaml
 USER node
 ENV SERVICE_HOST=0.0.0.0
 CMD ["node", "bin/backbone.js", "help"]

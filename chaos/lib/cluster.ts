@@ -123,6 +123,8 @@ export class ChaosCluster {
       demo: false,
       apiKey: this.apiKey,
       operatorToken: this.operatorToken,
+      functionSecret: `whsec_${Buffer.alloc(24, 7).toString('base64')}`,
+      urls: Object.fromEntries([...this.#processes].map(([running, process]) => [running, process.url])),
     }
     const started = await startServiceProcess({
       name,

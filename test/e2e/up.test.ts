@@ -59,6 +59,8 @@ test('backbone up boots the stack, runs the demo to completion including a repla
     'payments-ledger',
     'login-monitor',
     'sensor-aggregator',
+    'demo-function',
+    'function-trigger',
   ]) {
     assert.ok(started.services[name], `${name} is running`)
   }
@@ -75,6 +77,8 @@ test('backbone up boots the stack, runs the demo to completion including a repla
   assert.equal(demo.duplicatePaymentsPosted, 0, 'a payment published twice is posted once')
   assert.ok(demo.retried >= 2, 'the transient failures were retried')
   assert.ok(demo.deadLettered >= 1, 'metrics count the dead-lettered record')
+  assert.ok((demo.function?.invocations ?? 0) >= 1, 'the trigger invoked the demo function')
+  assert.ok((demo.function?.accepted ?? 0) >= 1, 'the demo function accepted signed security alerts')
   assert.equal(demo.replay?.status, 'done', 'the operator replay through the console finished')
   assert.equal(demo.replay?.dryRunCount, 1)
   assert.equal(demo.replay?.replayed, 1)

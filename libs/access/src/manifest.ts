@@ -79,6 +79,15 @@ export const accessManifest = {
       exactlyOnce: true,
       stores: ['sensor-windows'],
     },
+    // One group per trigger of deploy/triggers.yaml (function-trigger-<trigger name>); a triggers
+    // file with more triggers needs their groups here too.
+    'function-trigger': {
+      publishes: [],
+      consumes: ['SecurityAlert'],
+      group: 'function-trigger-security-alerts',
+    },
+    // Reached over HTTP only: no Kafka access.
+    'demo-function': { publishes: [] },
   },
   registry: { principal: 'schema-registry', topic: fixedTopic.registry },
   replayer: {

@@ -14,6 +14,8 @@ export interface StackService {
   readonly role: string
   /** Variables of its own, beyond the shared contract, that the stack sets (name → value). */
   readonly env?: (context: StackContext) => Readonly<Record<string, string>>
+  /** Services that must be ready first; their URLs are in `context.urls` when `env` is called. */
+  readonly dependsOn?: readonly string[]
 }
 
 export interface StackContext {
@@ -23,6 +25,10 @@ export interface StackContext {
   readonly demo: boolean
   readonly apiKey: string
   readonly operatorToken: string
+  /** The Standard Webhooks secret the trigger signs with and the demo function checks. */
+  readonly functionSecret: string
+  /** URLs of the services started so far, by name. */
+  readonly urls: Readonly<Record<string, string>>
 }
 
 export const registryService: StackService = {
@@ -74,5 +80,24 @@ export const stackServices: readonly StackService[] = [
     defaultPort: 8090,
     role: 'dead-letter inspect and replay (HTTP API and web console)',
     env: (context) => ({ DLQ_OPERATORS: `demo:${context.operatorToken}` }),
+  },
+  {
+    name: 'demo-function',
+    entry: 'services/demo-function/main.ts',
+    defaultPort: 9106,
+    role: 'a local function that receives SecurityAlert events from a trigger',
+    env: (context) => ({ DEMO_FUNCTION_SECRET: context.functionSecret }),
+  },
+  {
+    name: 'function-trigger',
+    entry: 'services/function-trigger/main.ts',
+    defaultPort: 9105,
+    role: 'security-alerts → demo-function over HTTP (deploy/triggers.yaml)',
+    dependsOn: ['demo-function'],
+    env: (context) => ({
+      TRIGGERS_FILE: 'deploy/triggers.yaml',
+      DEMO_FUNCTION_URL: `${context.urls['demo-function']}/`,
+      DEMO_FUNCTION_SECRET: context.functionSecret,
+    }),
   },
 ]

@@ -93,7 +93,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     started.push(registry)
     say(`schema registry at ${registry.url}`)
 
+    const urls: Record<string, string> = {}
     const context: StackContext = {
+      urls,
+      functionSecret:
+        baseEnv['BACKBONE_DEMO_FUNCTION_SECRET'] ?? `whsec_${randomBytes(24).toString('base64')}`,
       brokers: kafka.brokers,
       registryUrl: registry.url,
       demo: options.demo ?? false,
@@ -120,29 +124,37 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const missing of stackServices.filter((service) => !present.includes(service))) {
       say(`(${missing.name} is not built yet: skipped)`)
     }
-    const launched = await Promise.allSettled(
-      present.map(async (service) => {
-        const port = await portFor(service, mode)
-        const process = await launch({
-          name: service.name,
-          entry: service.entry,
-          url: `http://127.0.0.1:${port}`,
-          cwd: options.root,
-          logDir: options.logDir,
-          env: {
-            ...shared,
-            SCHEMA_REGISTRY_URL: registry.url,
-            SERVICE_PORT: String(port),
-            ...service.env?.(context),
-          },
-        })
-        started.push(process)
-        say(`${service.name} ready at ${process.url}`)
-        return process
-      }),
-    )
-    const failure = launched.find((result) => result.status === 'rejected')
-    if (failure) throw failure.reason
+    const launchOne = async (service: StackService) => {
+      const port = await portFor(service, mode)
+      const process = await launch({
+        name: service.name,
+        entry: service.entry,
+        url: `http://127.0.0.1:${port}`,
+        cwd: options.root,
+        logDir: options.logDir,
+        env: {
+          ...shared,
+          SCHEMA_REGISTRY_URL: registry.url,
+          SERVICE_PORT: String(port),
+          ...service.env?.(context),
+        },
+      })
+      started.push(process)
+      urls[service.name] = process.url
+      say(`${service.name} ready at ${process.url}`)
+      return process
+    }
+    // In waves: a service starts once what it depends on is ready (its URL is then known).
+    let waiting = present
+    while (waiting.length > 0) {
+      const names = new Set(waiting.map((service) => service.name))
+      const wave = waiting.filter((service) => !(service.dependsOn ?? []).some((name) => names.has(name)))
+      if (wave.length === 0) throw new Error(`services depend on each other: ${[...names].join(', ')}`)
+      const launched = await Promise.allSettled(wave.map(launchOne))
+      const failure = launched.find((result) => result.status === 'rejected')
+      if (failure) throw failure.reason
+      waiting = waiting.filter((service) => !wave.includes(service))
+    }
     const services = started.filter((service) => service !== registry)
     return {
       kafka,

@@ -28,7 +28,31 @@ export interface DemoSummary {
     /** The replayed upload was processed again, failed for good again, and is back in the dead-letter topic with its replay count. */
     readonly deadLetteredAgain: boolean
   }
+  /** SecurityAlert events the trigger delivered to the demo function (when the stack runs one). */
+  readonly function?: {
+    readonly invocations: number
+    readonly failed: number
+    /** Distinct alerts the function accepted (it deduplicates by `ce-id`). */
+    readonly accepted: number
+    readonly estimatedCostUsd: number
+  }
   readonly complete: boolean
+}
+
+async function functionUsage(stack: RunningStack): Promise<NonNullable<DemoSummary['function']>> {
+  const text = await metricsOf(stack, 'function-trigger')
+  const received = await fetch(`${stack.service('demo-function').url}/received`, {
+    signal: AbortSignal.timeout(5_000),
+  })
+    .then((response) => response.json() as Promise<{ accepted: number }>)
+    .catch(() => ({ accepted: 0 }))
+  const invocations = sumMetric(text, 'eb_trigger_invocations_total')
+  return {
+    invocations,
+    failed: sumMetric(text, 'eb_trigger_failures_total'),
+    accepted: received.accepted,
+    estimatedCostUsd: sumMetric(text, 'eb_trigger_estimated_cost_usd_total'),
+  }
 }
 
 async function post(gateway: string, apiKey: string, item: DemoEvent): Promise<boolean> {
@@ -170,6 +194,21 @@ export async function runDemo(
             : 'not back yet'),
       )
     }
+    let usage: DemoSummary['function']
+    const hasFunction = ['function-trigger', 'demo-function'].every((name) =>
+      stack.services.some((service) => service.name === name),
+    )
+    if (hasFunction && now.securityAlerts > 0) {
+      const until = Date.now() + 30_000
+      usage = await functionUsage(stack)
+      while (usage.accepted < 1 && Date.now() < until) {
+        await delay(500)
+        usage = await functionUsage(stack)
+      }
+      say(
+        `trigger security-alerts: ${usage.invocations} invocation(s) of the demo function, ${usage.accepted} alert(s) accepted, est. $${usage.estimatedCostUsd.toFixed(8)}`,
+      )
+    }
     const uploadMetrics = await metricsOf(stack, 'upload-processor')
     const all = await Promise.all(stack.services.map((service) => metricsOf(stack, service.name)))
     return {
@@ -179,8 +218,11 @@ export async function runDemo(
       retried: sumMetric(uploadMetrics, 'eb_consumer_retries_total'),
       deadLettered: all.reduce((sum, text) => sum + sumMetric(text, 'eb_consumer_dead_lettered_total'), 0),
       ...(replay ? { replay } : {}),
+      ...(usage ? { function: usage } : {}),
       complete:
-        done(now) && (dlqConsole === undefined || (replay?.status === 'done' && replay.deadLetteredAgain)),
+        done(now) &&
+        (dlqConsole === undefined || (replay?.status === 'done' && replay.deadLetteredAgain)) &&
+        (!hasFunction || (usage?.accepted ?? 0) > 0),
     }
   } finally {
     await watcher.stop()

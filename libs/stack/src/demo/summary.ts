@@ -17,6 +17,11 @@ export function formatSummary(summary: DemoSummary, stack: RunningStack): string
     `  uploads        ${summary.uploadsProcessed} processed, ${summary.uploadsDeadLettered} dead-lettered (permanent failure)`,
     `  payments       ${summary.ledgerPostings} ledger postings; duplicate payment ids posted twice: ${summary.duplicatePaymentsPosted}`,
     `  logins         ${summary.securityAlerts} security alert(s) for repeated failures`,
+    ...(summary.function
+      ? [
+          `  function       ${summary.function.invocations} invocation(s) of demo-function by trigger security-alerts (${summary.function.failed} failed), ${summary.function.accepted} alert(s) accepted, est. cost $${summary.function.estimatedCostUsd.toFixed(8)}`,
+        ]
+      : []),
     `  sensors        ${summary.sensorWindows} window aggregates`,
     `  retries        ${summary.retried} (in place and through retry topics)`,
     `  dead-lettered  ${summary.deadLettered} record(s) across all groups`,
@@ -31,5 +36,6 @@ export function formatSummary(summary: DemoSummary, stack: RunningStack): string
     `  gateway        ${url('ingest-gateway')}  (POST /v1/events/{type}, OpenAPI at /openapi.json)`,
     `  metrics        ${stack.services.map((service) => `${service.url}/metrics`).join('\n                 ')}`,
     `  dead letters   ${url('dlq-console')}`,
+    `  triggers       ${url('function-trigger')}/triggers  (backbone triggers status)`,
   ].join('\n')
 }
