@@ -1,0 +1,208 @@
+/**
+ * Function triggers (issue 13, "Measured"): events per second a trigger delivers to a hello-world
+ * function, against the same function driven directly by autocannon in the same run (goal: at
+ * least 0.5), and the publish→function latency (p50/p99) at half the trigger's maximum rate.
+ *
+ *   npm run bench -- triggers     BENCH_EVENTS (20 000 per round), BENCH_CONCURRENCY (64)
+ *
+ * The function runs in its own process (hello-function.ts); autocannon, the publisher and the
+ * trigger service (one trigger, binary CloudEvents, key ordering over many keys, unsigned) run
+ * here. Each round publishes fresh SecurityAlert events as fast as the publisher goes and times the
+ * deliveries from the function's first to its last arrival; autocannon POSTs the same body with
+ * the same number of connections for a fixed time. Rounds alternate which goes first; the ratio is
+ * taken round by round. Latency: `ce-time` is the event's `occurredAt`, set just before publishing.
+ */
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { EventTypeMap, SecurityAlert } from '@event-backbone/catalog'
+import { catalogEncoder, catalogTopicSpecs } from '#libs/events'
+import { ensureTopics } from '#libs/kafka'
+import { createPublisher, type Publisher } from '#libs/publisher'
+import { parseTriggers, startTriggerService, type TriggerService } from '#libs/triggers'
+import { sampleEvents } from '../test/helpers/sample-events.ts'
+import { benchBrokers, benchKafka, benchName, smoke } from './lib/env.ts'
+import { startBenchRegistry, steadily } from './lib/events.ts'
+import { emitResult } from './lib/report.ts'
+import { caseResult, quantile, ratio } from './lib/stats.ts'
+
+interface AutocannonResult {
+  readonly requests: { readonly average: number; readonly total: number }
+  readonly non2xx: number
+  readonly errors: number
+  readonly timeouts: number
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
+
+const ROUNDS = smoke ? 1 : 3
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? (smoke ? 500 : 20_000))
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64)
+const DIRECT_S = smoke ? 1 : 5
+const LATENCY_S = smoke ? 2 : 10
+const KEYS = 1_000
+
+const fn = spawn(process.execPath, [new URL('./hello-function.ts', import.meta.url).pathname], {
+  env: process.env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+const url = await new Promise<string>((resolve, reject) => {
+  createInterface({ input: fn.stdout }).once('line', resolve)
+  fn.once('exit', (code) => reject(new Error(`the function exited ${code}`)))
+})
+interface Stats {
+  count: number
+  first: number
+  last: number
+  latencies: number[]
+}
+const stats = async (): Promise<Stats> => (await fetch(`${url}/stats`)).json() as Promise<Stats>
+const reset = async () => (await fetch(`${url}/reset`, { method: 'POST' })).text()
+
+const kafka = benchKafka()
+const registry = await startBenchRegistry()
+const admin = kafka.admin()
+await admin.connect()
+await ensureTopics(
+  admin,
+  catalogTopicSpecs().filter((spec) => spec.topic === 'security-alerts'),
+)
+await admin.disconnect()
+const publisher: Publisher<EventTypeMap> = createPublisher({ kafka, encoder: catalogEncoder(registry.serde) })
+
+function alert(): SecurityAlert {
+  return {
+    ...sampleEvents.SecurityAlert,
+    eventId: randomUUID(),
+    alertId: randomUUID(),
+    occurredAt: new Date(),
+    userId: `user-${Math.floor(Math.random() * KEYS)}`,
+  }
+}
+
+/** A trigger service with a fresh group (starting at the end of the topic), ready to deliver. */
+async function startTrigger(): Promise<TriggerService> {
+  const yaml = `triggers:
+  - name: bench
+    events: [SecurityAlert]
+    url: ${url}/
+    format: binary
+    ordering: key
+    concurrency: ${CONCURRENCY}
+    timeout: 10s
+    retryTopics: []
+`
+  const service = await startTriggerService({
+    kafka,
+    triggers: parseTriggers(yaml).triggers,
+    env: {
+      KAFKA_BROKERS: benchBrokers().join(','),
+      SCHEMA_REGISTRY_URL: registry.url,
+      LOG_LEVEL: 'warn',
+      TRIGGER_GROUP_PREFIX: `${benchName('bench-trigger')}-`,
+    },
+    group: { consumer: { maxWaitTimeInMs: 100 } },
+  })
+  // "latest" is resolved on the group's first fetch after it joined: give it that fetch.
+  await sleep(1_000)
+  return service
+}
+
+async function waitDelivered(count: number, timeoutMs: number): Promise<Stats> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const now = await stats()
+    if (now.count >= count) return now
+    if (Date.now() > deadline)
+      throw new Error(`only ${now.count} of ${count} deliveries within ${timeoutMs} ms`)
+    await sleep(100)
+  }
+}
+
+async function triggerRound(): Promise<number> {
+  const service = await startTrigger()
+  try {
+    await reset()
+    const sends: Array<Promise<unknown>> = []
+    for (let i = 0; i < EVENTS; i++) sends.push(publisher.publish('SecurityAlert', alert()))
+    await Promise.all(sends)
+    const done = await waitDelivered(EVENTS, 120_000)
+    return ((done.count - 1) * 1000) / Math.max(1, done.last - done.first)
+  } finally {
+    await service.stop()
+  }
+}
+
+async function directRound(): Promise<number> {
+  // The body a binary-mode delivery carries, with its ce- headers.
+  const event = alert()
+  const result = await autocannon({
+    url: `${url}/`,
+    method: 'POST',
+    connections: CONCURRENCY,
+    duration: DIRECT_S,
+    headers: {
+      'content-type': 'application/json',
+      'ce-specversion': '1.0',
+      'ce-id': event.eventId,
+      'ce-type': 'SecurityAlert',
+      'ce-source': event.source,
+    },
+    body: JSON.stringify(event),
+  })
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
+    throw new Error(
+      `autocannon: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    )
+  await reset()
+  return result.requests.average
+}
+
+try {
+  const rates = { trigger: [] as number[], direct: [] as number[] }
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? (['direct', 'trigger'] as const) : (['trigger', 'direct'] as const)
+    for (const name of order)
+      rates[name].push(name === 'trigger' ? await triggerRound() : await directRound())
+  }
+  const trigger = caseResult('trigger → hello function', 'events/s', rates.trigger)
+  const direct = caseResult('autocannon → hello function', 'requests/s', rates.direct)
+
+  // Latency at half the trigger's median maximum, evenly paced.
+  const rate = Math.max(10, Math.round(trigger.median / 2))
+  const p50s: number[] = []
+  const p99s: number[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const service = await startTrigger()
+    try {
+      await reset()
+      const count = rate * LATENCY_S
+      await steadily(count, rate, () => publisher.publish('SecurityAlert', alert()))
+      const done = await waitDelivered(count, 60_000)
+      p50s.push(quantile(done.latencies, 0.5))
+      p99s.push(quantile(done.latencies, 0.99))
+    } finally {
+      await service.stop()
+    }
+  }
+  emitResult({
+    bench: 'triggers',
+    cases: [
+      trigger,
+      direct,
+      caseResult(`publish → function p50 at ${rate} events/s`, 'ms', p50s),
+      caseResult(`publish → function p99 at ${rate} events/s`, 'ms', p99s),
+    ],
+    ratios: [ratio('trigger / autocannon (same function)', trigger, direct, 0.5)],
+    notes: [
+      `${EVENTS} SecurityAlert events per round over ${KEYS} keys, trigger concurrency ${CONCURRENCY} (key ordering, binary CloudEvents, unsigned), autocannon ${CONCURRENCY} connections for ${DIRECT_S} s; ${ROUNDS} rounds, alternating.`,
+      `Latency: ${LATENCY_S} s at ${rate} events/s (half the trigger's median maximum), from occurredAt (set just before publish) to the function's arrival; publisher, trigger and autocannon share this process, the function runs in its own.`,
+    ],
+  })
+} finally {
+  await publisher.close()
+  await registry.close()
+  fn.kill('SIGTERM')
+}
