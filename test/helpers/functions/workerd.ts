@@ -1,0 +1,66 @@
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '#libs/kafka-local'
+import { functionEndpoint } from './endpoint.ts'
+import { stopAnd } from './functions-framework.ts'
+import { spawnRuntime, waitHealthy } from './runtime-process.ts'
+import type { FunctionEndpoint, StartOptions } from './types.ts'
+
+// The workerd package resolves its platform build (@cloudflare/workerd-<os>-<cpu>) itself.
+const workerd = createRequire(import.meta.url)('workerd') as { default: string; compatibilityDate: string }
+const fixtures = fileURLToPath(new URL('../../fixtures/functions/', import.meta.url))
+const modules = ['worker.js', 'function-app.js', 'behaviour.js', 'cloudevent.js', 'webhook-signature.js']
+
+/** A workerd config: one ES-module Worker behind one HTTP socket on loopback. */
+export function workerdConfig(port: number, compatibilityDate: string): string {
+  const moduleList = modules.map((name) => `    (name = "${name}", esModule = embed "${name}"),`).join('\n')
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .recorder)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+
+const recorder :Workerd.Worker = (
+  modules = [
+${moduleList}
+  ],
+  compatibilityDate = "${compatibilityDate}",
+);
+`
+}
+
+/**
+ * Runs `workerd serve` on a config generated for this start (its port, the Worker's modules copied
+ * beside it, since capnp embeds paths relative to the config file) in a temporary directory that
+ * stop() removes.
+ */
+export async function launchWorkerd(options: StartOptions = {}): Promise<FunctionEndpoint> {
+  const port = await freePort()
+  const dir = await mkdtemp(join(tmpdir(), 'workerd-'))
+  for (const name of modules) await copyFile(join(fixtures, name), join(dir, name))
+  await writeFile(join(dir, 'config.capnp'), workerdConfig(port, workerd.compatibilityDate))
+  const runtime = spawnRuntime(workerd.default, ['serve', 'config.capnp'], dir)
+  const stopProcess = runtime.stop
+  let stopping: Promise<void> | undefined
+  const owned = {
+    ...runtime,
+    stop: () => {
+      stopping ??= stopProcess().then(() => rm(dir, { recursive: true, force: true }))
+      return stopping
+    },
+  }
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitHealthy('workerd', `${url}/__health`, owned, options.startupTimeoutMs ?? 20_000)
+  } catch (error) {
+    await owned.stop()
+    throw error
+  }
+  const endpoint = functionEndpoint('workerd', url, owned)
+  if (options.behaviour) await endpoint.setBehaviour(options.behaviour).catch(stopAnd(endpoint))
+  return endpoint
+}
