@@ -37,6 +37,8 @@ export interface Received {
   readonly signature: 'valid' | 'invalid' | 'unchecked'
   /** The status answered; null while the answer is still delayed by `slow`. */
   readonly status: number | null
+  /** Date.now() in the function when it answered; null while pending. */
+  readonly answeredAt: number | null
   /** Why the function answered 4xx/5xx. */
   readonly error: string | null
 }
