@@ -2,7 +2,7 @@
 // serving the recording test function of test/fixtures/functions. See docs/function-runtimes.md.
 import type { TestContext } from 'node:test'
 import { type FrameworkTarget, launchFunctionsFramework } from './functions-framework.ts'
-import type { FunctionEndpoint, StartOptions } from './types.ts'
+import type { FunctionEndpoint, RuntimeName, StartOptions } from './types.ts'
 import { launchWorkerd } from './workerd.ts'
 
 export type { FrameworkTarget } from './functions-framework.ts'
@@ -14,6 +14,7 @@ export type {
   StartOptions,
   WaitOptions,
 } from './types.ts'
+export type { WorkerName } from './workerd.ts'
 export { launchFunctionsFramework, launchWorkerd }
 
 /** The recording function under the Functions Framework, stopped when the test ends. */
@@ -34,10 +35,15 @@ export async function startWorkerd(t: TestContext, options: StartOptions = {}): 
 }
 
 /**
- * The no-op `hello` function under the Functions Framework (204 to any request), for benchmarks:
- * the caller stops it. Only `url` and `stop` are meaningful; it records nothing.
+ * A no-op hello-world function (204 to any request, any path) for benchmarks, under the Functions
+ * Framework (default) or workerd; the caller stops it. Only `url`, `pid`, `logs` and `stop` are
+ * meaningful: it has no control routes and records nothing.
  */
-export function startHelloFunction(options: { startupTimeoutMs?: number } = {}): Promise<FunctionEndpoint> {
+export function startHelloFunction(
+  options: { runtime?: RuntimeName; startupTimeoutMs?: number } = {},
+): Promise<FunctionEndpoint> {
+  const startup = options.startupTimeoutMs === undefined ? {} : { startupTimeoutMs: options.startupTimeoutMs }
+  if (options.runtime === 'workerd') return launchWorkerd({ ...startup, worker: 'hello' })
   const target: FrameworkTarget = 'hello'
-  return launchFunctionsFramework({ ...options, target })
+  return launchFunctionsFramework({ ...startup, target })
 }

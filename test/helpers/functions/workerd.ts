@@ -12,19 +12,26 @@ import type { FunctionEndpoint, StartOptions } from './types.ts'
 // The workerd package resolves its platform build (@cloudflare/workerd-<os>-<cpu>) itself.
 const workerd = createRequire(import.meta.url)('workerd') as { default: string; compatibilityDate: string }
 const fixtures = fileURLToPath(new URL('../../fixtures/functions/', import.meta.url))
-const modules = ['worker.js', 'function-app.js', 'behaviour.js', 'cloudevent.js', 'webhook-signature.js']
+/** The Worker's modules, its main module first. */
+const workers = {
+  recorder: ['worker.js', 'function-app.js', 'behaviour.js', 'cloudevent.js', 'webhook-signature.js'],
+  hello: ['hello-worker.js'],
+} as const
+
+/** The Workers in test/fixtures/functions: the recording test function, or the bench's no-op. */
+export type WorkerName = keyof typeof workers
 
 /** A workerd config: one ES-module Worker behind one HTTP socket on loopback. */
-export function workerdConfig(port: number, compatibilityDate: string): string {
+export function workerdConfig(port: number, compatibilityDate: string, modules: readonly string[]): string {
   const moduleList = modules.map((name) => `    (name = "${name}", esModule = embed "${name}"),`).join('\n')
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
-  services = [(name = "main", worker = .recorder)],
+  services = [(name = "main", worker = .worker)],
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
 );
 
-const recorder :Workerd.Worker = (
+const worker :Workerd.Worker = (
   modules = [
 ${moduleList}
   ],
@@ -38,11 +45,15 @@ ${moduleList}
  * beside it, since capnp embeds paths relative to the config file) in a temporary directory that
  * stop() removes.
  */
-export async function launchWorkerd(options: StartOptions = {}): Promise<FunctionEndpoint> {
+export async function launchWorkerd(
+  options: StartOptions & { worker?: WorkerName } = {},
+): Promise<FunctionEndpoint> {
+  const worker = options.worker ?? 'recorder'
+  const modules = workers[worker]
   const port = await freePort()
   const dir = await mkdtemp(join(tmpdir(), 'workerd-'))
   for (const name of modules) await copyFile(join(fixtures, name), join(dir, name))
-  await writeFile(join(dir, 'config.capnp'), workerdConfig(port, workerd.compatibilityDate))
+  await writeFile(join(dir, 'config.capnp'), workerdConfig(port, workerd.compatibilityDate, modules))
   const runtime = spawnRuntime(workerd.default, ['serve', 'config.capnp'], dir)
   const stopProcess = runtime.stop
   let stopping: Promise<void> | undefined
@@ -55,7 +66,9 @@ export async function launchWorkerd(options: StartOptions = {}): Promise<Functio
   }
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitHealthy('workerd', `${url}/__health`, owned, options.startupTimeoutMs ?? 20_000)
+    // The hello Worker answers every path, so readiness is its own answer.
+    const health = worker === 'hello' ? `${url}/` : `${url}/__health`
+    await waitHealthy('workerd', health, owned, options.startupTimeoutMs ?? 20_000)
   } catch (error) {
     await owned.stop()
     throw error

@@ -230,9 +230,12 @@ test('a runtime that does not come up in time fails naming the runtime, the wait
   )
 })
 
-test('the hello function answers 204 to any request, for the throughput bench', async (t) => {
-  const hello = await startHelloFunction()
-  t.after(() => hello.stop())
-  const response = await fetch(`${hello.url}/anything`, { method: 'POST', body: '{}' })
-  assert.equal(response.status, 204)
-})
+for (const runtime of ['functions-framework', 'workerd'] as const) {
+  test(`the ${runtime} hello function answers 204 to any request, for the throughput bench`, async (t) => {
+    const hello = await startHelloFunction({ runtime })
+    t.after(() => hello.stop())
+    const response = await fetch(`${hello.url}/anything`, { method: 'POST', body: '{}' })
+    assert.equal(response.status, 204)
+    assert.equal(hello.runtime, runtime)
+  })
+}
