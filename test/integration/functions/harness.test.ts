@@ -127,7 +127,7 @@ for (const [runtime, launch] of [
         deliveries.map((delivery) => delivery.signature),
         ['invalid', 'invalid', 'invalid'],
       )
-      assert.match((await unsigned.json()).error, /signature/)
+      assert.match(((await unsigned.json()) as { error: string }).error, /signature/)
     })
 
     test('answers 503 with Retry-After to the first two deliveries of an id, then 200', async () => {
@@ -192,7 +192,7 @@ for (const [runtime, launch] of [
       )
       const fine = await deliver(endpoint, HTTP.binary(event()) as Message)
       assert.deepEqual([byType.status, byField.status, fine.status], [400, 400, 200])
-      assert.match((await byField.json()).error, /data\.currency/)
+      assert.match(((await byField.json()) as { error: string }).error, /data\.currency/)
     })
 
     test('answers 400 naming the problem to a request that is not a CloudEvent', async () => {
@@ -202,7 +202,7 @@ for (const [runtime, launch] of [
         body: '{}',
       })
       assert.equal(response.status, 400)
-      assert.match((await response.json()).error, /not a CloudEvent/)
+      assert.match(((await response.json()) as { error: string }).error, /not a CloudEvent/)
     })
 
     test('refuses an invalid behaviour with a message naming the field', async () => {
