@@ -23,7 +23,7 @@ export type FrameworkTarget = 'recorder' | 'hello'
 export async function launchFunctionsFramework(
   options: StartOptions & { target?: FrameworkTarget } = {},
 ): Promise<FunctionEndpoint> {
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const target = options.target ?? 'recorder'
   const runtime = spawnRuntime(
     process.execPath,

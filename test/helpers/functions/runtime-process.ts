@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { setTimeout as delay } from 'node:timers/promises'
 import { stopProcessGroup } from '#libs/kafka-local'
 
@@ -15,9 +17,14 @@ export interface RuntimeProcess {
 /**
  * Starts a function runtime in its own process group (so stop() also takes anything it forks) and
  * keeps the tail of its output for error messages. A process still running when this process exits
- * is killed then, whatever the test did.
+ * is killed then, whatever the test did. `ownedDir`, if given, is removed with it.
  */
-export function spawnRuntime(command: string, args: readonly string[], cwd: string): RuntimeProcess {
+export function spawnRuntime(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  ownedDir?: string,
+): RuntimeProcess {
   const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (chunk: Buffer) => {
@@ -40,6 +47,7 @@ export function spawnRuntime(command: string, args: readonly string[], cwd: stri
     } catch {
       // already gone
     }
+    if (ownedDir) rmSync(ownedDir, { recursive: true, force: true })
   }
   process.once('exit', killOnExit)
   let stopping: Promise<void> | undefined
@@ -51,6 +59,7 @@ export function spawnRuntime(command: string, args: readonly string[], cwd: stri
       stopping ??= (async () => {
         process.removeListener('exit', killOnExit)
         if (exit === undefined) await stopProcessGroup(pid, 2_000)
+        if (ownedDir) await rm(ownedDir, { recursive: true, force: true })
       })()
       return stopping
     },

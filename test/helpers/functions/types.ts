@@ -75,4 +75,6 @@ export interface StartOptions {
   readonly behaviour?: Behaviour
   /** Default 20 000 ms. */
   readonly startupTimeoutMs?: number
+  /** A loopback port to listen on; default a free one. */
+  readonly port?: number
 }

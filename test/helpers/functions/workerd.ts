@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -43,37 +43,28 @@ ${moduleList}
 /**
  * Runs `workerd serve` on a config generated for this start (its port, the Worker's modules copied
  * beside it, since capnp embeds paths relative to the config file) in a temporary directory that
- * stop() removes.
+ * goes with the process.
  */
 export async function launchWorkerd(
   options: StartOptions & { worker?: WorkerName } = {},
 ): Promise<FunctionEndpoint> {
   const worker = options.worker ?? 'recorder'
   const modules = workers[worker]
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const dir = await mkdtemp(join(tmpdir(), 'workerd-'))
   for (const name of modules) await copyFile(join(fixtures, name), join(dir, name))
   await writeFile(join(dir, 'config.capnp'), workerdConfig(port, workerd.compatibilityDate, modules))
-  const runtime = spawnRuntime(workerd.default, ['serve', 'config.capnp'], dir)
-  const stopProcess = runtime.stop
-  let stopping: Promise<void> | undefined
-  const owned = {
-    ...runtime,
-    stop: () => {
-      stopping ??= stopProcess().then(() => rm(dir, { recursive: true, force: true }))
-      return stopping
-    },
-  }
+  const runtime = spawnRuntime(workerd.default, ['serve', 'config.capnp'], dir, dir)
   const url = `http://127.0.0.1:${port}`
   try {
     // The hello Worker answers every path, so readiness is its own answer.
     const health = worker === 'hello' ? `${url}/` : `${url}/__health`
-    await waitHealthy('workerd', health, owned, options.startupTimeoutMs ?? 20_000)
+    await waitHealthy('workerd', health, runtime, options.startupTimeoutMs ?? 20_000)
   } catch (error) {
-    await owned.stop()
+    await runtime.stop()
     throw error
   }
-  const endpoint = functionEndpoint('workerd', url, owned)
+  const endpoint = functionEndpoint('workerd', url, runtime)
   if (options.behaviour) await endpoint.setBehaviour(options.behaviour).catch(stopAnd(endpoint))
   return endpoint
 }

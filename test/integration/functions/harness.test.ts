@@ -1,7 +1,15 @@
 // The function runtimes the trigger tests deliver to (Functions Framework and workerd) record signed CloudEvents and answer 401, 503, 400 and slowly as told.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { type AddressInfo, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { setTimeout as delay } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { CloudEvent, HTTP } from 'cloudevents'
 import { Webhook } from 'standardwebhooks'
 import {
@@ -13,6 +21,21 @@ import {
   startWorkerd,
 } from '../../helpers/functions/index.ts'
 
+const run = promisify(execFile)
+
+/** Whether `pid` is gone or a zombie (killed, not yet reaped by its new parent) within 5 s. */
+async function ended(pid: number): Promise<boolean> {
+  const deadline = Date.now() + 5_000
+  while (Date.now() < deadline) {
+    try {
+      if (/^\d+ \(.*\) Z/.test(await readFile(`/proc/${pid}/stat`, 'utf8'))) return true
+    } catch {
+      return true
+    }
+    await delay(50)
+  }
+  return false
+}
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`
 const current = newSecret()
 const previous = newSecret()
@@ -223,11 +246,42 @@ test('startFunctionsFramework and startWorkerd stop their runtimes when the test
   for (const pid of pids) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' })
 })
 
-test('a runtime that does not come up in time fails naming the runtime, the wait and its log', async () => {
+test('a runtime that does not come up in time fails naming the runtime and the wait', async () => {
   await assert.rejects(
     launchWorkerd({ startupTimeoutMs: 1 }),
     /workerd did not answer .* within 1 ms.*its log/s,
   )
+})
+
+test('a runtime that exits during startup fails at once with its log tail', async (t) => {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.after(() => taken.close())
+  const port = (taken.address() as AddressInfo).port
+  await assert.rejects(
+    launchWorkerd({ port }),
+    /workerd exited during startup \(exit code \d+\); its log:\n.*address/is,
+  )
+})
+
+test('runtimes left running by a process that exits are killed with it, config directory and all', async (t) => {
+  const script = fileURLToPath(new URL('../../fixtures/functions/abandoned-runtime.ts', import.meta.url))
+  const scratch = await mkdtemp(join(tmpdir(), 'abandoned-'))
+  t.after(() => rm(scratch, { recursive: true, force: true }))
+  const { stdout } = await run(process.execPath, ['--conditions=event-backbone-source', script], {
+    timeout: 30_000,
+    env: { ...process.env, TMPDIR: scratch },
+  })
+  const pids = JSON.parse(stdout) as number[]
+  assert.equal(pids.length, 2)
+  for (const pid of pids) assert.ok(await ended(pid), `runtime ${pid} outlived the process that started it`)
+  assert.deepEqual(await readdir(scratch), [], "workerd's config directory went with it")
+})
+
+test('waitFor names what arrived when too few deliveries come in time', async (t) => {
+  const endpoint = await startWorkerd(t)
+  await deliver(endpoint, HTTP.binary(event({ id: 'only-one' })) as Message)
+  await assert.rejects(endpoint.waitFor(2, { timeoutMs: 100 }), /1 of 2 matching deliveries .* only-one→200/)
 })
 
 for (const runtime of ['functions-framework', 'workerd'] as const) {
