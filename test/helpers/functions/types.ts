@@ -1,5 +1,10 @@
 /** What the test function does with deliveries; PUT as JSON to /__behaviour (see test/fixtures/functions/behaviour.js). */
 export interface Behaviour {
+  /**
+   * 'cloudevents' (default): a request that is not a CloudEvent gets 400. 'any': it is recorded too
+   * (mode 'other', data the parsed JSON or the text; id the webhook-id header), e.g. Lambda's Kafka event shape.
+   */
+  readonly accept?: 'cloudevents' | 'any'
   /** `whsec_<base64>` secrets; a delivery signed by none of them gets 401. Absent or empty: not checked. */
   readonly secrets?: readonly string[]
   /** Answer `status` (default 503, with `Retry-After: retryAfter` seconds if set) to the first `times` deliveries of each ce-id (of `ids` only, if set). */
@@ -22,8 +27,8 @@ export interface Received {
   readonly headers: Record<string, string>
   /** The raw body, as signed. */
   readonly body: string
-  /** null when the request was refused before it was parsed (bad signature, not a CloudEvent). */
-  readonly mode: 'binary' | 'structured' | null
+  /** null when the request was refused before it was parsed (bad signature, not a CloudEvent); 'other' for a non-CloudEvent accepted with accept: 'any'. */
+  readonly mode: 'binary' | 'structured' | 'other' | null
   readonly id: string | null
   readonly type: string | null
   readonly source: string | null

@@ -228,9 +228,26 @@ for (const [runtime, launch] of [
       assert.match(((await response.json()) as { error: string }).error, /not a CloudEvent/)
     })
 
+    test("with accept: 'any' records a request in another shape, counting attempts by webhook-id", async () => {
+      await fresh({ accept: 'any', secrets: [current], fail: { times: 1 } })
+      const lambdaShape = {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ eventSource: 'SelfManagedKafka', records: { 'payments-0': [{ offset: 7 }] } }),
+      }
+      const message = signed(lambdaShape, current)
+      const statuses = [(await deliver(endpoint, message)).status, (await deliver(endpoint, message)).status]
+      assert.deepEqual(statuses, [503, 200])
+      const [first, second] = await endpoint.waitFor(2)
+      assert.equal(first!.mode, 'other')
+      assert.equal(second!.id, message.headers['webhook-id'])
+      assert.equal(second!.attempt, 2)
+      assert.deepEqual(second!.data, JSON.parse(lambdaShape.body))
+    })
+
     test('refuses an invalid behaviour with a message naming the field', async () => {
       await assert.rejects(endpoint.setBehaviour({ fail: { times: -1 } }), /behaviour\.fail\.times/)
       await assert.rejects(endpoint.setBehaviour({ secrets: ['plain'] }), /behaviour\.secrets\[0\]/)
+      await assert.rejects(endpoint.setBehaviour({ retries: 3 } as never), /behaviour\.retries is unknown/)
     })
   })
 }
