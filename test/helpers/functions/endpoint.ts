@@ -56,3 +56,11 @@ export function functionEndpoint(
     stop: process.stop,
   }
 }
+
+/** For a failed setup step: stops the endpoint, then rethrows. */
+export function stopAnd(endpoint: FunctionEndpoint) {
+  return async (error: unknown): Promise<never> => {
+    await endpoint.stop()
+    throw error
+  }
+}

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '#libs/kafka-local'
-import { functionEndpoint } from './endpoint.ts'
+import { functionEndpoint, stopAnd } from './endpoint.ts'
 import { spawnRuntime, waitHealthy } from './runtime-process.ts'
 import type { FunctionEndpoint, StartOptions } from './types.ts'
 
@@ -42,11 +42,4 @@ export async function launchFunctionsFramework(
   const endpoint = functionEndpoint('functions-framework', url, runtime)
   if (options.behaviour) await endpoint.setBehaviour(options.behaviour).catch(stopAnd(endpoint))
   return endpoint
-}
-
-export function stopAnd(endpoint: FunctionEndpoint) {
-  return async (error: unknown): Promise<never> => {
-    await endpoint.stop()
-    throw error
-  }
 }

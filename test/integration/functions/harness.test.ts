@@ -270,6 +270,13 @@ test('a runtime that does not come up in time fails naming the runtime and the w
   )
 })
 
+test('a start with an invalid behaviour fails with the message naming the field', async () => {
+  await assert.rejects(
+    launchFunctionsFramework({ behaviour: { slow: { ms: 'soon' } } as never }),
+    /behaviour\.slow\.ms/,
+  )
+})
+
 test('a runtime that exits during startup fails at once with its log tail', async (t) => {
   const taken = createServer()
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
