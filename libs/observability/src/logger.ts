@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino'
+import { type DestinationStream, type Logger, pino } from 'pino'
 import { REDACTED, redactPaths } from './redaction.ts'
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -12,15 +12,21 @@ export const logLevels: readonly string[] = levels
  * settings, tokens, passwords) are written as `[Redacted]`. Parts of a service log through
  * `logger.child({ component })`, so every line says where it comes from without repeating it.
  */
-export function createLogger(name: string, env: NodeJS.ProcessEnv = process.env): Logger {
+export function createLogger(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  /** Where the lines go instead of stdout (tests read them back). */
+  destination?: DestinationStream,
+): Logger {
   const wanted = env['LOG_LEVEL']?.trim().toLowerCase() ?? 'info'
   const level = (levels as readonly string[]).includes(wanted) ? wanted : 'info'
-  return pino({
+  const options = {
     name,
     level,
     base: { service: name },
     redact: { paths: [...redactPaths], censor: REDACTED },
-  })
+  }
+  return destination ? pino(options, destination) : pino(options)
 }
 
 export type { Logger }
