@@ -2,32 +2,26 @@
 // (deploy/triggers.yaml). It checks the Standard Webhooks signature, deduplicates by `ce-id` as a
 // function behind an at-least-once trigger must, and counts what it received (GET /received).
 import { Counter } from 'prom-client'
-import { createLogger, createMetricsRegistry } from '#libs/observability'
-import { envInt, envString, ServiceEnv, startServiceHttp, stopOnSignals } from '#libs/service'
+import { createMetricsRegistry } from '#libs/observability'
+import { runService } from '#libs/service'
 import { secretsFrom, verifySignature } from './verify.ts'
 
-const env = process.env
-const logger = createLogger('demo-function', env)
-const secrets = secretsFrom(env['DEMO_FUNCTION_SECRET'])
-const registry = createMetricsRegistry()
-const events = new Counter({
-  name: 'demo_function_events_total',
-  help: 'CloudEvents the demo function received, by outcome (accepted, duplicate, bad_signature)',
-  labelNames: ['outcome'],
-  registers: [registry],
-})
-// Ids already handled; bounded so a long-running demo does not grow without limit.
-const seen = new Set<string>()
-const counts = { accepted: 0, duplicates: 0, badSignatures: 0 }
-
-try {
-  const http = await startServiceHttp({
-    service: 'demo-function',
-    logger,
+await runService({ name: 'demo-function', defaultPort: 9106 }, async (kit) => {
+  const logger = kit.logger
+  const secrets = secretsFrom(kit.env['DEMO_FUNCTION_SECRET'])
+  const registry = createMetricsRegistry()
+  const events = new Counter({
+    name: 'demo_function_events_total',
+    help: 'CloudEvents the demo function received, by outcome (accepted, duplicate, bad_signature)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  })
+  // Ids already handled; bounded so a long-running demo does not grow without limit.
+  const seen = new Set<string>()
+  const counts = { accepted: 0, duplicates: 0, badSignatures: 0 }
+  const http = await kit.serve({
     metrics: registry,
     readiness: [],
-    host: envString(env, ServiceEnv.host, '127.0.0.1'),
-    port: envInt(env, ServiceEnv.port, 9106, { max: 65_535 }),
     setup: (app) => {
       // The signature covers the exact bytes: keep the body as text.
       app.addContentTypeParser(
@@ -40,7 +34,7 @@ try {
         if (secrets.length > 0 && !verifySignature(secrets, request.headers, body)) {
           counts.badSignatures += 1
           events.inc({ outcome: 'bad_signature' })
-          return reply.code(401).send({ error: 'bad or missing webhook-signature' })
+          return reply.code(401).send({ error: 'bad_signature', message: 'bad or missing webhook-signature' })
         }
         const id = String(request.headers['ce-id'] ?? request.headers['webhook-id'] ?? '')
         if (seen.has(id)) {
@@ -63,8 +57,5 @@ try {
     },
   })
   logger.info({ url: http.url, signed: secrets.length > 0 }, 'demo function listening')
-  stopOnSignals({ logger, hooks: [{ name: 'http', stop: () => http.close() }] })
-} catch (error) {
-  logger.fatal({ err: error }, 'demo function failed to start')
-  process.exit(1)
-}
+  kit.stopOnSignals([{ name: 'http', stop: () => http.close() }])
+})

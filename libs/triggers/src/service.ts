@@ -1,25 +1,18 @@
 import { TriggerConfigError } from '@event-backbone/errors'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
-import { Kafka } from 'kafkajs'
+import type { Kafka } from 'kafkajs'
 import { type ConsumerGroup, type ConsumerGroupOptions, createConsumerGroup } from '#libs/consumer'
 import { kafkaConfigFromEnv } from '#libs/kafka'
-import {
-  createLogger,
-  createMetricsRegistry,
-  groupLagGauges,
-  instrumentConsumers,
-  type Logger,
-} from '#libs/observability'
+import { createMetricsRegistry, groupLagGauges, instrumentConsumers, type Logger } from '#libs/observability'
 import {
   envDurationMs,
-  envInt,
   envString,
   ServiceEnv,
   type ServiceHttp,
+  type ServiceKit,
   type StopHook,
+  serviceKit,
   startLagMonitor,
-  startServiceHttp,
-  stopOnSignals,
 } from '#libs/service'
 import { loadTriggers } from './config/load.ts'
 import type { Trigger } from './config/types.ts'
@@ -38,6 +31,8 @@ export const TriggerEnv = {
 export const defaultGroupPrefix = 'function-trigger-'
 
 export interface TriggerServiceOptions {
+  /** The service kit (main.ts passes runService's); the default is one on `env`. */
+  readonly kit?: ServiceKit
   readonly env?: NodeJS.ProcessEnv
   /** Tests pass their own client; the default is `kafkaConfigFromEnv(env)`. */
   readonly kafka?: Kafka
@@ -80,17 +75,17 @@ function resolveEnv(trigger: Trigger, env: NodeJS.ProcessEnv) {
  * `GET /triggers` (configuration and usage, for `backbone triggers status`), JSON logs.
  */
 export async function startTriggerService(options: TriggerServiceOptions = {}): Promise<TriggerService> {
-  const env = options.env ?? process.env
-  const logger = createLogger('function-trigger', env)
-  const host = envString(env, ServiceEnv.host, '127.0.0.1')
-  const port = envInt(env, ServiceEnv.port, 0, { max: 65_535 })
+  const kit =
+    options.kit ?? serviceKit({ name: 'function-trigger', ...(options.env ? { env: options.env } : {}) })
+  const env = kit.env
+  const logger = kit.logger
   const registryUrl = envString(env, ServiceEnv.registryUrl, 'http://127.0.0.1:8081')
   const lagIntervalMs = envDurationMs(env, ServiceEnv.lagInterval, 10_000)
   const prefix = envString(env, TriggerEnv.groupPrefix, defaultGroupPrefix)
   const triggers =
     options.triggers ?? loadTriggers(envString(env, TriggerEnv.file, 'triggers.yaml'), env).triggers
   const kafkaConfig = kafkaConfigFromEnv(env)
-  const kafka = options.kafka ?? new Kafka(kafkaConfig)
+  const kafka = options.kafka ?? kit.kafka()
   const serde = new EventSerde(new ConfluentRegistryClient(registryUrl))
   const registry = createMetricsRegistry()
   const unsubscribe = instrumentConsumers(registry)
@@ -113,16 +108,14 @@ export async function startTriggerService(options: TriggerServiceOptions = {}): 
         ...options.group,
         groupId,
         kafka,
-        logger: logger.child({ trigger: trigger.name }),
+        logger: kit.component('trigger').child({ trigger: trigger.name }),
         fromBeginning: trigger.startFrom === 'earliest',
         subscriptions,
       }),
     )
   })
   const status = () => triggerStatus(triggers, prefix, groups, metrics)
-  const http = await startServiceHttp({
-    service: 'function-trigger',
-    logger,
+  const http = await kit.serve({
     metrics: registry,
     readiness: [
       {
@@ -133,8 +126,6 @@ export async function startTriggerService(options: TriggerServiceOptions = {}): 
         },
       },
     ],
-    host,
-    port,
     setup: (app) => {
       app.get('/triggers', async () => ({ triggers: status() }))
     },
@@ -169,7 +160,7 @@ export async function startTriggerService(options: TriggerServiceOptions = {}): 
     })()
     return stopping
   }
-  if (options.handleSignals) stopOnSignals({ logger, hooks })
+  if (options.handleSignals) kit.stopOnSignals(hooks)
   try {
     await Promise.all([...groups.values()].map((group) => group.start()))
   } catch (error) {
