@@ -1,7 +1,7 @@
 /**
  * A hello-world HTTP function for the triggers bench, in its own process: answers every POST with
  * 200 "ok". It records how many deliveries arrived, the first and last arrival, and (when a request
- * carries `ce-time`) the publish→function latency. `GET /stats` reads them, `POST /reset` clears them.
+ * carries `ce-time`) the publish→function latency. `GET /stats` reads the counts, `GET /latencies` the latencies, `POST /reset` clears them.
  * Prints its URL as the first stdout line.
  */
 import { createServer } from 'node:http'
@@ -13,9 +13,15 @@ let last = 0
 let latencies: number[] = []
 
 const server = createServer((request, response) => {
+  // Polled while deliveries run: small, so the poll does not load the function it measures.
   if (request.method === 'GET' && request.url === '/stats') {
     response.writeHead(200, { 'content-type': 'application/json' })
-    response.end(JSON.stringify({ count, first, last, latencies }))
+    response.end(JSON.stringify({ count, first, last }))
+    return
+  }
+  if (request.method === 'GET' && request.url === '/latencies') {
+    response.writeHead(200, { 'content-type': 'application/json' })
+    response.end(JSON.stringify(latencies))
     return
   }
   if (request.method === 'POST' && request.url === '/reset') {
