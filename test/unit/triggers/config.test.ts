@@ -123,8 +123,8 @@ test('YAML syntax errors name their line', () => {
   assert.match(problems('triggers:\n  - name: a\n  name: b\n'), /triggers\.yaml:3: /)
 })
 
-test('${NAME} in a URL is the environment variable’s value; an unset one is reported on the url line', () => {
-  const text = 'triggers:\n  - name: a\n    events: UserLogin\n    url: http://${FN_HOST}:9106/x\n'
+test('a variable reference in a URL is the environment variable’s value; an unset one is reported on the url line', () => {
+  const text = 'triggers:\n  - name: a\n    events: UserLogin\n    url: http://$' + '{FN_HOST}:9106/x\n'
   assert.equal(
     parseTriggers(text, 't.yaml', { FN_HOST: 'fn.local' }).triggers[0]?.url,
     'http://fn.local:9106/x',
