@@ -3,7 +3,7 @@
  * function, against the same function driven directly by autocannon in the same run (goal: at
  * least 0.5), and the publish→function latency (p50/p99) at half the trigger's maximum rate.
  *
- *   npm run bench -- triggers     BENCH_EVENTS (20 000 per round), BENCH_CONCURRENCY (64)
+ *   npm run bench -- triggers     BENCH_EVENTS (20 000 per round), BENCH_CONCURRENCY (64), BENCH_ORDERING (key)
  *
  * The function runs in its own process (hello-function.ts); autocannon, the publisher and the
  * trigger service (one trigger, binary CloudEvents, key ordering over many keys, unsigned) run
@@ -43,6 +43,7 @@ const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64)
 const DIRECT_S = smoke ? 1 : 5
 const LATENCY_S = smoke ? 1 : 10
 const KEYS = 1_000
+const ORDERING = process.env['BENCH_ORDERING'] ?? 'key'
 
 const fn = spawn(process.execPath, [new URL('./hello-function.ts', import.meta.url).pathname], {
   env: process.env,
@@ -93,7 +94,7 @@ async function startTrigger(): Promise<TriggerService> {
     events: [SecurityAlert]
     url: ${url}/
     format: binary
-    ordering: key
+    ordering: ${ORDERING}
     concurrency: ${CONCURRENCY}
     timeout: 10s
     startFrom: earliest
@@ -216,7 +217,7 @@ try {
     ],
     ratios: [ratio('trigger / autocannon (same function)', trigger, direct, 0.5)],
     notes: [
-      `${EVENTS} SecurityAlert events per round over ${KEYS} keys, trigger concurrency ${CONCURRENCY} (key ordering, binary CloudEvents, unsigned), autocannon ${CONCURRENCY} connections for ${DIRECT_S} s; ${ROUNDS} rounds, alternating.`,
+      `${EVENTS} SecurityAlert events per round over ${KEYS} keys, trigger concurrency ${CONCURRENCY} (${ORDERING} ordering, binary CloudEvents, unsigned), autocannon ${CONCURRENCY} connections for ${DIRECT_S} s; ${ROUNDS} rounds, alternating.`,
       `Latency: ${LATENCY_S} s at ${rate} events/s (half the trigger's median maximum), from occurredAt (set just before publish) to the function's arrival; publisher, trigger and autocannon share this process, the function runs in its own.`,
     ],
   })
