@@ -15,3 +15,4 @@ export {
   replayGauges,
 } from './src/metrics/live-metrics.ts'
 export { createMetricsRegistry } from './src/metrics/registry.ts'
+export { type TraceLogFields, traceLogFields } from './src/trace-log.ts'

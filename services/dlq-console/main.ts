@@ -11,9 +11,12 @@ import { UsageError } from '@event-backbone/errors'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka } from 'kafkajs'
 import { envDurationMs, stopOnSignals } from '#libs/service'
+import { startTracing } from '#libs/tracing'
 import { startDlqConsole } from './src/app.ts'
 import { authFromEnv } from './src/auth.ts'
 
+// Replay jobs run here: their spans (libs/dlq) are exported when an OTLP endpoint is set.
+const tracing = startTracing('dlq-console')
 const logger = createLogger('dlq-console')
 
 try {
@@ -37,7 +40,13 @@ try {
     metricsIntervalMs: envDurationMs(env, 'DLQ_METRICS_INTERVAL', 15_000),
   })
   logger.info({ url: console.http.url, readOpen: auth.readOpen }, 'dlq console listening')
-  stopOnSignals({ logger, hooks: [{ name: 'dlq-console', stop: () => console.close() }] })
+  stopOnSignals({
+    logger,
+    hooks: [
+      { name: 'dlq-console', stop: () => console.close() },
+      { name: 'tracing', stop: () => tracing.shutdown() },
+    ],
+  })
 } catch (error) {
   logger.fatal({ err: error }, 'the dlq console could not start')
   process.exit(1)

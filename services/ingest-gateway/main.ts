@@ -19,7 +19,10 @@ import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka } from 'kafkajs'
 import { ingestConfigFromEnv, registerIngestRoutes } from '#libs/ingest'
 import { startServiceHttp, stopOnSignals } from '#libs/service'
+import { startTracing } from '#libs/tracing'
 
+// First: the HTTP server span hooks are only added to routes registered while a tracer exists.
+const tracing = startTracing('ingest-gateway')
 const logger = createLogger('ingest-gateway')
 
 try {
@@ -91,6 +94,7 @@ try {
       // Stops accepting, and waits for the requests in flight (their publishes complete first).
       { name: 'http', stop: () => http.close() },
       { name: 'publisher', stop: () => publisher.close() },
+      { name: 'tracing', stop: () => tracing.shutdown() },
     ],
   })
 } catch (error) {

@@ -1,6 +1,7 @@
 import { catalogEntry, type EventOf, type EventType, eventKey } from '@event-backbone/catalog'
 import type { EventSerde } from '@event-backbone/serde'
 import type { HandlerContext } from '#libs/consumer'
+import { activeTraceparent } from '#libs/kafka'
 import {
   EVENT_TYPE_HEADER,
   formatTraceparent,
@@ -17,10 +18,13 @@ function headerText(value: unknown): string | undefined {
 }
 
 /**
- * The traceparent of an output: the input's trace id with a new span id, so a trace follows an
- * event from the publisher through every consumer that reacts to it.
+ * The traceparent of an output: the handler's process span when tracing is on (libs/tracing), so
+ * the consumer of the output continues the trace under it; otherwise the input's trace id with a
+ * new span id, so a trace id still follows an event through every consumer that reacts to it.
  */
 export function childTraceparent(inputHeaders: Readonly<Record<string, unknown>>): string {
+  const active = activeTraceparent()
+  if (active !== undefined) return active
   const parent = parseTraceparent(headerText(inputHeaders[TRACEPARENT_HEADER]) ?? '')
   const fresh = parseTraceparent(generateTraceparent())!
   return parent ? formatTraceparent({ ...parent, parentId: fresh.parentId }) : formatTraceparent(fresh)

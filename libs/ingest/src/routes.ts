@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { eventTypes as catalogEventTypes, type EventType, type EventTypeMap } from '@event-backbone/catalog'
 import { PublishTimeoutError } from '@event-backbone/errors'
+import { trace } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
 import { type Publisher, type PublishOptions, type PublishResult, parseTraceparent } from '#libs/publisher'
@@ -167,6 +168,9 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
   }
 
   const traceOf = (request: FastifyRequest): PublishOptions => {
+    // A traced request's server span already continues the caller's traceparent, and the
+    // publish span is its child: passing the header on would skip the request span.
+    if (trace.getActiveSpan()?.isRecording()) return {}
     const traceparent = request.headers['traceparent']
     return typeof traceparent === 'string' ? { traceparent } : {}
   }
@@ -218,6 +222,7 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
       if (!conversion.ok) return send(reply, invalidEvent(eventType, conversion.errors))
       try {
         const stored = await publish(eventType, conversion.event, traceOf(request))
+        request.log.debug({ eventType, eventId: conversion.event.eventId, ...stored }, 'event published')
         return reply.code(202).send({ eventId: conversion.event.eventId, ...stored })
       } catch (error) {
         return send(reply, failed(request, reply, eventType, error))

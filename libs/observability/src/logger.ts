@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino'
+import { traceLogFields } from './trace-log.ts'
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -9,7 +10,7 @@ const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as
 export function createLogger(name: string, env: NodeJS.ProcessEnv = process.env): Logger {
   const wanted = env['LOG_LEVEL']?.trim().toLowerCase() ?? 'info'
   const level = (levels as readonly string[]).includes(wanted) ? wanted : 'info'
-  return pino({ name, level, base: { service: name } })
+  return pino({ name, level, base: { service: name }, mixin: traceLogFields })
 }
 
 export type { Logger }

@@ -40,6 +40,11 @@ export function chooseTraceparent(
   return context ? formatTraceparent(context) : generateTraceparent()
 }
 
+/** Whether the caller chose the trace (option or header) rather than leaving it to the context. */
+export function hasExplicitTraceparent(options: PublishOptions | undefined): boolean {
+  return options?.traceparent !== undefined || options?.headers?.[TRACEPARENT_HEADER] !== undefined
+}
+
 function headerText(value: HeaderValue | undefined): string | undefined {
   return value === undefined ? undefined : Buffer.isBuffer(value) ? value.toString('latin1') : value
 }

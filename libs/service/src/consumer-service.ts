@@ -14,6 +14,7 @@ import {
   instrumentConsumers,
   type Logger,
 } from '#libs/observability'
+import { startTracing } from '#libs/tracing'
 import { envDurationMs, envInt, envString, ServiceEnv } from './env.ts'
 import { startLagMonitor } from './lag-monitor.ts'
 import { type StopHook, stopOnSignals } from './lifecycle.ts'
@@ -63,6 +64,8 @@ export interface ConsumerService {
  */
 export async function startConsumerService(options: ConsumerServiceOptions): Promise<ConsumerService> {
   const env = options.env ?? process.env
+  // A main (handleSignals) owns the process, so it registers the trace SDK; tests in-process do not.
+  const tracing = options.handleSignals ? startTracing(options.name, env) : undefined
   const logger = createLogger(options.name, env)
   // Every shared variable is read before anything connects: a bad value fails fast.
   const groupId = envString(env, ServiceEnv.group, options.name)
@@ -126,6 +129,8 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     },
     { name: 'lag monitor', stop: () => lag.stop() },
     { name: 'http', stop: () => http.close() },
+    // Last: the spans of the records processed while stopping are exported too.
+    ...(tracing?.enabled ? [{ name: 'tracing', stop: () => tracing.shutdown() }] : []),
   ]
   let stopping: Promise<void> | undefined
   const stop = () => {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { Logger } from '#libs/observability'
+import { traceRoutes } from './http-spans.ts'
 import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.ts'
 
 export interface ServiceHttp {
@@ -31,6 +32,7 @@ export async function startServiceHttp(options: {
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   })
   registerOpsRoutes(app, { service: options.service, metrics: options.metrics, readiness: options.readiness })
+  traceRoutes(app)
   await options.setup?.(app)
   const host = options.host ?? '127.0.0.1'
   await app.listen({ host, port: options.port ?? 0 })
