@@ -1,12 +1,13 @@
 import {
   type Context,
   context,
-  ProxyTracerProvider,
+  type ProxyTracerProvider,
   propagation,
   ROOT_CONTEXT,
   type Span,
   type TextMapGetter,
   type Tracer,
+  type TracerProvider,
   trace,
 } from '@opentelemetry/api'
 import { TRACEPARENT_HEADER } from '../wire/headers.ts'
@@ -20,8 +21,13 @@ let tracer: Tracer | undefined
  */
 export function activeTracer(): Tracer | undefined {
   if (tracer) return tracer
-  const provider = trace.getTracerProvider()
-  tracer = provider instanceof ProxyTracerProvider ? provider.getDelegateTracer(TRACER_NAME) : undefined
+  // Duck-typed, not instanceof: the global provider may come from another copy of the API package
+  // (its ESM and CommonJS builds are two classes), and the API shares one global across them.
+  const provider = trace.getTracerProvider() as Partial<ProxyTracerProvider> & TracerProvider
+  tracer =
+    typeof provider.getDelegateTracer === 'function'
+      ? provider.getDelegateTracer(TRACER_NAME)
+      : provider.getTracer(TRACER_NAME)
   return tracer
 }
 
