@@ -57,7 +57,7 @@ test('a record whose handler keeps failing is processed in one span with a retry
   assert.deepEqual(
     span.events.map((event) => [
       event.name,
-      event.attributes?.['eb.attempt'],
+      event.attributes?.['backbone.attempt'],
       event.attributes?.['exception.message'],
     ]),
     [

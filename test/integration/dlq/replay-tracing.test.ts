@@ -35,9 +35,9 @@ test('a replay job is one span, and each replayed record’s traceparent names a
     { description: 'the replay job span' },
   )
   assert.equal(job.parentSpanContext, undefined, 'a replay starts a trace of its own')
-  assert.equal(job.attributes['eb.replay.id'], spec.id)
-  assert.equal(job.attributes['eb.replay.by'], 'alice')
-  assert.equal(job.attributes['eb.replay.records'], 1)
+  assert.equal(job.attributes['backbone.replay.id'], spec.id)
+  assert.equal(job.attributes['backbone.replay.by'], 'alice')
+  assert.equal(job.attributes['backbone.replay.records'], 1)
   const send = spans.getFinishedSpans().find((span) => span.name === `send ${fixture.retry}`)
   assert.ok(send, 'a send span per replayed record')
   assert.equal(send.kind, SpanKind.PRODUCER)

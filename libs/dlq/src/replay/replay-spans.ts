@@ -45,8 +45,8 @@ export function traceReplay(spec: ReplayJobSpec, by: string): ReplayTrace | unde
         [BackboneAttr.replayId]: spec.id,
         [BackboneAttr.replayBy]: by,
         [MessagingAttr.system]: KAFKA,
-        'eb.replay.source': spec.topic,
-        'eb.replay.target': spec.targetTopic,
+        [BackboneAttr.replaySource]: spec.topic,
+        [BackboneAttr.replayTarget]: spec.targetTopic,
       },
     },
     ROOT_CONTEXT,
@@ -61,8 +61,8 @@ export function traceReplay(spec: ReplayJobSpec, by: string): ReplayTrace | unde
     },
     end(outcome) {
       if ('state' in outcome) {
-        job.setAttribute('eb.replay.records', outcome.state.counts.replayed)
-        job.setAttribute('eb.replay.status', outcome.state.status)
+        job.setAttribute(BackboneAttr.replayRecords, outcome.state.counts.replayed)
+        job.setAttribute(BackboneAttr.replayStatus, outcome.state.status)
       } else failed(job, outcome.error)
       job.end()
     },
@@ -76,7 +76,7 @@ function recordSpan(
   original: IHeaders,
 ): Span {
   const from = trace.getSpanContext(contextFromHeaders(original))
-  const links: Link[] = from ? [{ context: from, attributes: { 'eb.link': 'replayed-from' } }] : []
+  const links: Link[] = from ? [{ context: from, attributes: { [BackboneAttr.link]: 'replayed-from' } }] : []
   return tracer.startSpan(
     `${MessagingOperation.send} ${spec.targetTopic}`,
     {

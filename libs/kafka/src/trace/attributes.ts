@@ -22,16 +22,24 @@ export const MessagingOperation = {
   process: 'process',
 } as const
 
-/** The backbone's own span and event attributes, under the `eb.` prefix its headers use. */
+/**
+ * The backbone's own span and event attributes, namespaced `backbone.` (not `eb.`: that prefix
+ * is the wire contract's, for record headers).
+ */
 export const BackboneAttr = {
-  eventType: 'eb.event.type',
-  attempt: 'eb.attempt',
-  retryTier: 'eb.retry.tier',
-  retryKind: 'eb.retry.kind',
-  stage: 'eb.stage',
-  dueAt: 'eb.retry.due_at',
-  replayId: 'eb.replay.id',
-  replayBy: 'eb.replay.by',
+  eventType: 'backbone.event.type',
+  attempt: 'backbone.attempt',
+  retryTier: 'backbone.retry.tier',
+  retryKind: 'backbone.retry.kind',
+  stage: 'backbone.stage',
+  dueAt: 'backbone.retry.due_at',
+  replayId: 'backbone.replay.id',
+  replayBy: 'backbone.replay.by',
+  replaySource: 'backbone.replay.source',
+  replayTarget: 'backbone.replay.target',
+  replayRecords: 'backbone.replay.records',
+  replayStatus: 'backbone.replay.status',
+  link: 'backbone.link',
 } as const
 
 export const KAFKA = 'kafka'
