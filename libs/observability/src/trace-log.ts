@@ -7,19 +7,17 @@ export interface TraceLogFields {
   readonly trace_flags?: string
 }
 
-const none: TraceLogFields = Object.freeze({})
-
 /**
  * A pino `mixin`: every line logged while a span is active carries its trace and span ids, so a
  * log search by trace id finds what each service said about one event. Without a registered
- * context manager the active context is always the empty root, and this returns the shared empty
- * object: no allocation on the hot path of a service that does not trace.
+ * context manager the active context is always the empty root. The result must be a fresh object:
+ * pino merges the line's own fields into it (a shared frozen one made it throw).
  */
 export function traceLogFields(): TraceLogFields {
   const span = trace.getSpan(context.active())
-  if (span === undefined) return none
+  if (span === undefined) return {}
   const spanContext = span.spanContext()
-  if (!isSpanContextValid(spanContext)) return none
+  if (!isSpanContextValid(spanContext)) return {}
   return {
     trace_id: spanContext.traceId,
     span_id: spanContext.spanId,

@@ -21,7 +21,7 @@ test('the log mixin gives the active span’s trace id, span id and flags', () =
   )
 })
 
-test('createLogger’s lines carry trace_id and span_id when logged inside a span, and none outside', () => {
+test('createLogger’s lines carry trace_id and span_id when logged inside a span, and none outside, with or without fields of their own', () => {
   // createLogger writes to stdout, so it runs in a child process whose output is read back.
   const script = `
     import { context, trace } from '@opentelemetry/api'
@@ -35,6 +35,8 @@ test('createLogger’s lines carry trace_id and span_id when logged inside a spa
       logger.info('inside')
     })
     logger.info('outside')
+    logger.info({ part: 'kafka' }, 'outside with fields')
+    context.with(inside, () => logger.info({ part: 'http' }, 'inside with fields'))
   `
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: new URL('../../../', import.meta.url).pathname,
@@ -51,4 +53,8 @@ test('createLogger’s lines carry trace_id and span_id when logged inside a spa
   assert.equal(byMsg['inside']?.['span_id'], spanId)
   assert.equal(byMsg['outside']?.['trace_id'], undefined)
   assert.equal(byMsg['outside']?.['service'], 'trace-log-test')
+  // Regression: pino merges a line's fields into the mixin's object; a shared frozen one threw.
+  assert.equal(byMsg['outside with fields']?.['part'], 'kafka')
+  assert.equal(byMsg['inside with fields']?.['part'], 'http')
+  assert.equal(byMsg['inside with fields']?.['trace_id'], traceId)
 })
