@@ -3,8 +3,8 @@
 # its Go module, pinned with its whole module graph in tools/jaeger/go.mod and go.sum, once into
 # the project's cache dir (the one libs/kafka-local cacheDir uses), and prints the binary's path.
 # Module downloads and the Go build cache stay there too, so a rebuild after a version bump is
-# incremental. A cold build takes minutes (docs/tracing.md has the figure); test/run.ts starts this
-# in the background when the tracing smoke is selected. Needs `go` on PATH.
+# incremental. A cold build takes minutes (docs/tracing.md has the figures); test/run.ts starts this
+# in the background when the tracing smoke is selected. Needs `go` (found on PATH or in /usr/local/go).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 module="$root/tools/jaeger"
@@ -32,7 +32,8 @@ flock 9
 if [ ! -x "$bin" ]; then
   export GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOFLAGS="-modcacherw" GOTOOLCHAIN=local
   cd "$module"
-  timeout 2400 go build -trimpath -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
+  # Niced: test/run.ts runs this beside the concurrent tests, which must keep their CPU share.
+  timeout 2400 nice -n 10 go build -trimpath -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
   mv "$bin.tmp" "$bin"
 fi
 echo "$bin"
