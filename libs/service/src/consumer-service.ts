@@ -1,12 +1,11 @@
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
-import { Kafka } from 'kafkajs'
+import type { Kafka } from 'kafkajs'
 import {
   type AnySubscription,
   type ConsumerGroup,
   type ConsumerGroupOptions,
   createConsumerGroup,
 } from '#libs/consumer'
-import { kafkaConfigFromEnv } from '#libs/kafka'
 import {
   createLogger,
   createMetricsRegistry,
@@ -15,10 +14,11 @@ import {
   type Logger,
 } from '#libs/observability'
 import { startTracing } from '#libs/tracing'
-import { envDurationMs, envInt, envString, ServiceEnv } from './env.ts'
+import { envDurationMs, envString, envUrl, ServiceEnv } from './env.ts'
 import { startLagMonitor } from './lag-monitor.ts'
-import { type StopHook, stopOnSignals } from './lifecycle.ts'
-import { type ServiceHttp, startServiceHttp } from './ops-server.ts'
+import type { StopHook } from './lifecycle.ts'
+import type { ServiceHttp } from './ops-server.ts'
+import { serviceKit } from './service-kit.ts'
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts'
 
 /** What a service's composition gets to build its subscriptions from. */
@@ -64,15 +64,17 @@ export interface ConsumerService {
  */
 export async function startConsumerService(options: ConsumerServiceOptions): Promise<ConsumerService> {
   const env = options.env ?? process.env
-  // A main (handleSignals) owns the process, so it registers the trace SDK; tests in-process do not.
-  const tracing = options.handleSignals ? startTracing(options.name, env) : undefined
-  const logger = createLogger(options.name, env)
   // Every shared variable is read before anything connects: a bad value fails fast.
+  // A main (handleSignals) owns the process, so it registers the trace SDK; tests in-process do not.
+  const kit = serviceKit({
+    name: options.name,
+    env,
+    ...(options.handleSignals ? { tracing: startTracing(options.name, env) } : {}),
+  })
+  const logger = kit.logger
   const groupId = envString(env, ServiceEnv.group, options.name)
-  const host = envString(env, ServiceEnv.host, '127.0.0.1')
-  const port = envInt(env, ServiceEnv.port, 0, { max: 65_535 })
-  const kafka = options.kafka ?? new Kafka(kafkaConfigFromEnv(env))
-  const registryUrl = envString(env, ServiceEnv.registryUrl, 'http://127.0.0.1:8081')
+  const kafka = options.kafka ?? kit.kafka()
+  const registryUrl = envUrl(env, ServiceEnv.registryUrl, 'http://127.0.0.1:8081')
   const lagIntervalMs = envDurationMs(env, ServiceEnv.lagInterval, 10_000)
   const serde = new EventSerde(new ConfluentRegistryClient(registryUrl))
   const metrics = createMetricsRegistry()
@@ -96,13 +98,9 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     subscriptions: await options.subscriptions(deps),
   })
   // HTTP first, so /healthz answers and /readyz says "not in the group" while the group joins.
-  const http = await startServiceHttp({
-    service: options.name,
-    logger,
+  const http = await kit.serve({
     metrics,
     readiness: [{ name: 'consumer-group', check: () => group.ready || `not a member of group ${groupId}` }],
-    host,
-    port,
   })
   // Lag from committed and end offsets on a timer: true on idle partitions and retry tiers too.
   const lag = startLagMonitor({
@@ -129,8 +127,6 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     },
     { name: 'lag monitor', stop: () => lag.stop() },
     { name: 'http', stop: () => http.close() },
-    // Last: the spans of the records processed while stopping are exported too.
-    ...(tracing?.enabled ? [{ name: 'tracing', stop: () => tracing.shutdown() }] : []),
   ]
   let stopping: Promise<void> | undefined
   const stop = () => {
@@ -150,7 +146,7 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     return stopping
   }
   // Before the join, so a SIGTERM while the group starts is a graceful stop too.
-  if (options.handleSignals) stopOnSignals({ logger, hooks })
+  if (options.handleSignals) kit.stopOnSignals(hooks)
   try {
     await group.start()
   } catch (error) {
