@@ -7,6 +7,8 @@ export { describeDeadLetterTopic, listDeadLetterTopics, ownerOf } from './src/di
 export type { Decoded, ShownBytes } from './src/inspect/decode.ts'
 export type { InspectedRecord, InspectPage } from './src/inspect/inspect.ts'
 export { inspect } from './src/inspect/inspect.ts'
+export type { JobView } from './src/jobs/job-manager.ts'
+export { JobAction, JobManager } from './src/jobs/job-manager.ts'
 export type { RawRecord } from './src/read/dlt-record.ts'
 export type { PartitionRange } from './src/read/scan.ts'
 export type { DryRunReport } from './src/replay/dry-run.ts'

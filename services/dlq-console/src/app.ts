@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises'
 import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
 import type { ReplayTopics } from '#libs/dlq'
+import { JobManager } from '#libs/dlq'
 import type { Logger } from '#libs/observability'
 import { type ServiceHttp, startServiceHttp } from '#libs/service'
 import type { Auth } from './auth.ts'
 import { registerGroupRoutes } from './group-routes.ts'
-import { JobManager } from './jobs.ts'
 import { startConsoleMetrics } from './metrics.ts'
 import { openApi } from './openapi.ts'
 import { registerDlqRoutes } from './routes.ts'
@@ -50,12 +50,15 @@ export async function startDlqConsole(options: {
   readonly topics?: ReplayTopics
   /** How often group lag and dead-letter topics are measured for /metrics; 0: never. Default 15 s. */
   readonly metricsIntervalMs?: number
+  /** Dead-letter records per replay transaction (default: the replayer's); tests pause between chunks. */
+  readonly replayChunkSize?: number
 }): Promise<DlqConsole> {
   const jobs = new JobManager({
     kafka: options.kafka,
     serde: options.serde,
     topics: options.topics,
     logger: options.logger,
+    chunkSize: options.replayChunkSize,
   })
   const admin = options.kafka.admin()
   await admin.connect()

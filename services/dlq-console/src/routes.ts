@@ -2,6 +2,7 @@ import { BackboneError } from '@event-backbone/errors'
 import type { EventSerde } from '@event-backbone/serde'
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import type { Kafka } from 'kafkajs'
+import type { JobManager } from '#libs/dlq'
 import {
   dryRun,
   inspect,
@@ -12,7 +13,6 @@ import {
   validateSelection,
 } from '#libs/dlq'
 import { Access, type Auth } from './auth.ts'
-import type { JobManager } from './jobs.ts'
 
 const statusByCode: Record<string, number> = {
   EB_DLQ_TOPIC_NOT_FOUND: 404,
@@ -108,7 +108,7 @@ export function registerDlqRoutes(
     const by = auth.check(request, reply, Access.operate)
     if (!by) return reply
     const spec = await plan((request.body ?? {}) as ReplayBody, by)
-    jobs.start(spec)
+    jobs.start({ spec })
     return reply.code(202).send({ id: spec.id, spec, href: `/api/replays/${spec.id}` })
   })
 
@@ -129,8 +129,7 @@ export function registerDlqRoutes(
       const by = auth.check(request, reply, Access.operate)
       if (!by) return reply
       const { id } = request.params as { id: string }
-      if (action === 'cancel') await jobs.cancel(id, by)
-      else jobs.control(id, action, by)
+      await jobs.control(id, action, by)
       return reply.code(202).send({ id, action, by })
     })
   }
