@@ -1,7 +1,7 @@
 /**
  * The dead-letter console: HTTP API and web page over libs/dlq. Configuration from the environment
  * (docs/dlq.md): KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DLQ_CONSOLE_PORT, DLQ_CONSOLE_HOST,
- * DLQ_OPERATORS / DLQ_OPERATOR_TOKEN, DLQ_READ_TOKEN, DLQ_METRICS_INTERVAL.
+ * DLQ_OPERATORS / DLQ_OPERATOR_TOKEN, DLQ_READ_TOKEN, DLQ_METRICS_INTERVAL, DLQ_HISTORY_WINDOW.
  *
  *   KAFKA_BROKERS=localhost:9092 DLQ_OPERATORS=alice:s3cret-token node services/dlq-console/main.ts
  */
@@ -35,6 +35,7 @@ try {
     host: env['DLQ_CONSOLE_HOST'] || env['SERVICE_HOST'] || '127.0.0.1',
     port: Number(portText),
     metricsIntervalMs: envDurationMs(env, 'DLQ_METRICS_INTERVAL', 15_000),
+    historyWindowMs: envDurationMs(env, 'DLQ_HISTORY_WINDOW', 3_600_000),
   })
   logger.info({ url: console.http.url, readOpen: auth.readOpen }, 'dlq console listening')
   stopOnSignals({ logger, hooks: [{ name: 'dlq-console', stop: () => console.close() }] })

@@ -6,7 +6,9 @@ import { JobManager } from '#libs/dlq'
 import type { Logger } from '#libs/observability'
 import { type ServiceHttp, startServiceHttp } from '#libs/service'
 import type { Auth } from './auth.ts'
+import { registerBrowseRoutes } from './browse/browse-routes.ts'
 import { registerGroupRoutes } from './group-routes.ts'
+import { registerHistoryRoutes } from './history-routes.ts'
 import { startConsoleMetrics } from './metrics.ts'
 import { openApi } from './openapi.ts'
 import { registerDlqRoutes } from './routes.ts'
@@ -52,6 +54,8 @@ export async function startDlqConsole(options: {
   readonly metricsIntervalMs?: number
   /** Dead-letter records per replay transaction (default: the replayer's); tests pause between chunks. */
   readonly replayChunkSize?: number
+  /** How far back the lag and dead-letter charts reach. Default one hour. */
+  readonly historyWindowMs?: number
 }): Promise<DlqConsole> {
   const jobs = new JobManager({
     kafka: options.kafka,
@@ -68,6 +72,7 @@ export async function startDlqConsole(options: {
     intervalMs: options.metricsIntervalMs ?? 15_000,
     logger: options.logger,
     replays: () => jobs.samples(),
+    ...(options.historyWindowMs === undefined ? {} : { historyWindowMs: options.historyWindowMs }),
   })
   const http = await startServiceHttp({
     service: 'dlq-console',
@@ -104,6 +109,8 @@ export async function startDlqConsole(options: {
         topics: options.topics,
       })
       registerGroupRoutes(app, { admin, auth: options.auth, logger: options.logger })
+      registerHistoryRoutes(app, { history: metrics.history, auth: options.auth })
+      registerBrowseRoutes(app, { kafka: options.kafka, admin, serde: options.serde, auth: options.auth })
     },
   })
   return {
