@@ -47,10 +47,14 @@ export function lineChart(container, series, options = {}) {
   svg.appendChild(node('title', {}, options.label || 'chart'))
   svg.appendChild(node('line', { x1: pad.left, y1: y(0), x2: width - pad.right, y2: y(0), stroke: '#999' }))
   svg.appendChild(node('line', { x1: pad.left, y1: pad.top, x2: pad.left, y2: y(0), stroke: '#999' }))
-  svg.appendChild(node('text', { x: pad.left - 4, y: pad.top + 8, 'text-anchor': 'end', 'font-size': 11 }, String(top)))
+  svg.appendChild(
+    node('text', { x: pad.left - 4, y: pad.top + 8, 'text-anchor': 'end', 'font-size': 11 }, String(top)),
+  )
   svg.appendChild(node('text', { x: pad.left - 4, y: y(0), 'text-anchor': 'end', 'font-size': 11 }, '0'))
   svg.appendChild(node('text', { x: pad.left, y: height - 4, 'font-size': 11 }, clock(t0)))
-  svg.appendChild(node('text', { x: width - pad.right, y: height - 4, 'text-anchor': 'end', 'font-size': 11 }, clock(t1)))
+  svg.appendChild(
+    node('text', { x: width - pad.right, y: height - 4, 'text-anchor': 'end', 'font-size': 11 }, clock(t1)),
+  )
   const legend = document.createElement('ul')
   legend.className = 'legend'
   series.forEach((s, i) => {
@@ -79,12 +83,19 @@ export function sparkline(values) {
   const w = 80
   const h = 20
   const top = Math.max(1, ...values)
-  const svg = node('svg', { viewBox: `0 0 ${w} ${h}`, class: 'sparkline', role: 'img', 'aria-label': 'trend' })
+  const svg = node('svg', {
+    viewBox: `0 0 ${w} ${h}`,
+    class: 'sparkline',
+    role: 'img',
+    'aria-label': 'trend',
+  })
   if (values.length > 0) {
     const step = values.length > 1 ? w / (values.length - 1) : 0
     svg.appendChild(
       node('polyline', {
-        points: values.map((v, i) => `${(i * step).toFixed(1)},${(h - 1 - (v / top) * (h - 2)).toFixed(1)}`).join(' '),
+        points: values
+          .map((v, i) => `${(i * step).toFixed(1)},${(h - 1 - (v / top) * (h - 2)).toFixed(1)}`)
+          .join(' '),
         fill: 'none',
         stroke: colours[0],
         'stroke-width': 1.5,

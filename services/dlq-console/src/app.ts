@@ -17,6 +17,10 @@ const publicDir = new URL('../public/', import.meta.url)
 const assets: Record<string, string> = {
   '/': 'index.html',
   '/console.js': 'console.js',
+  '/common.js': 'common.js',
+  '/chart.js': 'chart.js',
+  '/groups.js': 'groups.js',
+  '/browser.js': 'browser.js',
   '/console.css': 'console.css',
 }
 const types: Record<string, string> = {

@@ -62,7 +62,7 @@ async function rangesFor(
   const range = (bound: Bound, from: bigint, to: bigint): PartitionRange => {
     const start = maxOf(BigInt(bound.low), from)
     const end = minOf(BigInt(bound.high), to)
-    return { partition: bound.partition, from: String(start), to: String(end < start ? start : end) }
+    return { partition: bound.partition, from: String(start), to: String(maxOf(end, start)) }
   }
   switch (query.mode) {
     case BrowseMode.offset:
