@@ -29,6 +29,7 @@ export const dlqUsage = `usage: backbone dlq <list|show|replay|jobs|audit> [opti
   replay --resume <job-id> [--yes]        resumes a job after its last committed progress
   jobs [--json]                           replay jobs and their progress
   jobs cancel <job-id>                    cancels a job (fences a replayer still running it)
+  jobs resume <job-id>                    resumes a paused or stopped job here (as replay --resume --yes)
   audit [--job ID]                        the replay audit trail
 
 common: --brokers host:port (else KAFKA_BROKERS), --registry URL (else SCHEMA_REGISTRY_URL, else
@@ -212,6 +213,11 @@ async function jobs(args: string[]): Promise<number> {
   })
   const ctx = await dlqContext(values)
   const jobs = jobManager(ctx)
+  if (positionals[0] === JobAction.resume) {
+    const id = positionals[1]
+    if (!id) throw new UsageError('dlq jobs resume needs a job id')
+    return runJob(ctx, values.json, { jobId: id, by: ctx.operator })
+  }
   if (positionals[0] === JobAction.cancel) {
     const id = positionals[1]
     if (!id) throw new UsageError('dlq jobs cancel needs a job id')

@@ -101,7 +101,7 @@ test('the groups page shows a lagging group with its members and lag chart, and 
   )
   await topicRow.click()
   const depth = page.locator('#depth-chart polyline[data-series="depth"]')
-  await depth.waitFor()
+  await depth.waitFor({ state: 'attached' })
   assert.equal(await depth.getAttribute('data-last'), '2')
   assert.equal(await page.locator('#age-chart polyline').count(), 1)
   assert.deepEqual(problems, [])

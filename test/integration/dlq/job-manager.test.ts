@@ -103,3 +103,24 @@ test('a job running elsewhere cannot be paused from another process but can be c
     description: 'the job cancelled',
   })
 })
+
+test('a job stopped in one process is resumed by another and finishes, each record replayed once', async (t) => {
+  const kafka = testKafka()
+  const topics = await testReplayTopics(t, kafka)
+  const { spec, jobs, replayed } = await throttledJob(t, kafka, topics)
+  jobs.start({ spec })
+  await waitFor(async () => (await replayedOf(jobs, spec.id)) >= 10, { description: 'some progress' })
+  // A console shutting down: the job stays `running` at its committed progress.
+  await jobs.stop()
+  const other = new JobManager({ kafka, topics, chunkSize: 10 })
+  t.after(() => other.stop())
+  await other.control(spec.id, JobAction.resume, 'erin')
+  await waitFor(async () => (await other.get(spec.id))?.status === JobStatus.done, {
+    description: 'the job done in the other process',
+    timeoutMs: 30_000,
+  })
+  await waitFor(() => replayed.length === total, { description: 'every record on the retry topic' })
+  assertOnce(replayed.map((r) => String(r.message.key)))
+  const audit = await readAudit(kafka, { jobId: spec.id, topics })
+  assert.ok(audit.some((a) => a.event === AuditEvent.resumed && a.by === 'erin'))
+})
