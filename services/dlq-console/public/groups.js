@@ -89,4 +89,9 @@ export async function openGroup(groupId) {
 
 export function setupGroups() {
   $('groups-refresh').addEventListener('click', loadGroups)
+  // An open group follows its lag as the console measures it, as the anchors' live views do.
+  setInterval(() => {
+    if (state.group && !$('groups').hidden && document.visibilityState === 'visible')
+      void openGroup(state.group)
+  }, 5_000)
 }

@@ -1,10 +1,12 @@
 // Proves the console's topic browser reads a real topic by offset, by time and by key, decodes Avro through the registry (raw bytes with the reason when it cannot), filters by field or substring, stays within its bounds, and answers bad queries with a 400 naming the parameter.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { browse } from '../../../services/dlq-console/src/browse/browse.ts'
+import { parseBrowseQuery } from '../../../services/dlq-console/src/browse/browse-query.ts'
 import { produce } from '../../helpers/consumer.ts'
 import { order, orderSerde } from '../../helpers/dlq.ts'
 import { callConsole, testConsole } from '../../helpers/dlq-console.ts'
-import { createTestTopics, testKafka, uniqueName } from '../../helpers/kafka.ts'
+import { createTestTopics, testAdmin, testKafka, uniqueName } from '../../helpers/kafka.ts'
 
 test('the browser finds records by offset, time and key, decodes them, and filters by field and substring', async (t) => {
   const kafka = testKafka()
@@ -107,4 +109,30 @@ test('the browser answers a bad query with a 400 naming the parameter and an unk
   assert.equal((await callConsole(http.url, 'GET', `/api/browse/${uniqueName('absent')}`)).status, 404)
   const catalog = await callConsole(http.url, 'GET', '/api/catalog/topics')
   assert.ok(catalog.body.topics.some((entry: { topic: string }) => entry.topic === 'payments'))
+})
+
+test('a browse that runs out of time answers with what it read, marked timeout', async (t) => {
+  const kafka = testKafka()
+  const topic = uniqueName('orders')
+  await createTestTopics(t, [{ topic }], kafka)
+  await produce(
+    t,
+    kafka,
+    topic,
+    Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+  )
+  const admin = await testAdmin(t, kafka)
+  const page = await browse({
+    kafka,
+    admin,
+    serde: undefined,
+    topic,
+    query: parseBrowseQuery({ key: 'k3' }),
+    // Shorter than joining the reader's group: nothing can be read in time.
+    timeoutMs: 1,
+  })
+  assert.equal(page.stopped, 'timeout')
+  assert.equal(page.scanned, 0)
+  assert.deepEqual(page.records, [])
+  assert.deepEqual(page.ranges, [{ partition: 0, from: '0', to: '20' }])
 })
