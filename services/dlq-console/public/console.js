@@ -5,6 +5,7 @@ import { loadCatalogTopics, setupBrowser } from './browser.js'
 import { lineChart, sparkline } from './chart.js'
 import { $, age, api, cell, showError, token } from './common.js'
 import { loadGroups, setupGroups } from './groups.js'
+import { loadJobs, setupJobs } from './jobs.js'
 
 const state = {
   topic: undefined,
@@ -25,6 +26,7 @@ function showPage() {
     link.classList.toggle('current', link.getAttribute('href') === `#${current}`)
   if (current === 'groups') void loadGroups()
   if (current === 'browser') void loadCatalogTopics()
+  if (current === 'dead-letters') void loadJobs()
 }
 
 async function loadDepthHistory() {
@@ -210,7 +212,7 @@ async function pollJob() {
     if (['done', 'cancelled', 'failed'].includes(job.status)) {
       clearInterval(state.timer)
       state.timer = undefined
-      await loadTopics()
+      await Promise.all([loadTopics(), loadJobs()])
     }
   } catch (error) {
     if (!String(error.message).startsWith('404')) showError(error)
@@ -243,6 +245,7 @@ async function control(action) {
 document.addEventListener('DOMContentLoaded', () => {
   setupGroups()
   setupBrowser()
+  setupJobs()
   window.addEventListener('hashchange', showPage)
   showPage()
   $('token').value = token()

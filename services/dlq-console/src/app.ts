@@ -21,6 +21,7 @@ const assets: Record<string, string> = {
   '/chart.js': 'chart.js',
   '/groups.js': 'groups.js',
   '/browser.js': 'browser.js',
+  '/jobs.js': 'jobs.js',
   '/console.css': 'console.css',
 }
 const types: Record<string, string> = {

@@ -1,6 +1,7 @@
-// Proves, in a real headless Chromium, that the replay job's Pause, Resume and Cancel buttons steer a throttled replay: paused it makes no progress, cancelled it stops, and both are audited under the operator's name.
+// Proves, in a real headless Chromium, that the replay job's Pause, Resume and Cancel buttons steer a throttled replay (paused it makes no progress, cancelled it stops, both audited under the operator's name), and that the jobs table resumes a job another process left stopped.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { JobManager, planReplay } from '#libs/dlq'
 import { testBrowser, watchedPage } from '../../helpers/browser.ts'
 import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
 import { aliceToken, callConsole, testConsole } from '../../helpers/dlq-console.ts'
@@ -63,5 +64,43 @@ test('the Pause, Resume and Cancel buttons steer a running replay job', { timeou
   const events = audit.body.map((a: { event: string; by: string }) => `${a.event}:${a.by}`)
   for (const expected of ['paused:alice', 'resumed:alice', 'cancelled:alice'])
     assert.ok(events.includes(expected), `${expected} in ${events.join(', ')}`)
+  const cancelledRow = page.locator(`#jobs tr[data-job="${jobId}"]`)
+  await cancelledRow.waitFor()
+  assert.equal(await cancelledRow.locator('.job-status').textContent(), 'cancelled')
+  assert.equal(await cancelledRow.locator('button.job-cancel').isDisabled(), true)
+
+  // A job another process (the CLI) started and left stopped: the jobs table resumes it here.
+  const elsewhere = await deadLetters(
+    t,
+    kafka,
+    Array.from({ length: 30 }, (_, i) => ({
+      key: `other-${i}`,
+      value: Buffer.from(`o${i}`),
+      errorClass: 'LedgerError',
+      message: 'account closed',
+    })),
+  )
+  const spec = await planReplay(kafka, { topic: elsewhere.dlt, ratePerSecond: 20, by: 'dave' })
+  const cli = new JobManager({ kafka, topics, chunkSize: 5 })
+  cli.start({ spec })
+  await waitFor(async () => ((await cli.get(spec.id))?.counts.replayed ?? 0) >= 5, {
+    description: 'CLI progress',
+  })
+  await cli.stop()
+  const otherRow = page.locator(`#jobs tr[data-job="${spec.id}"]`)
+  await page.click('#jobs-refresh')
+  await otherRow.waitFor()
+  assert.match((await otherRow.locator('.job-status').textContent()) ?? '', /not in this console/)
+  assert.equal(await otherRow.locator('button.job-pause').isDisabled(), true)
+  await otherRow.locator('button.job-resume').click()
+  await waitFor(
+    async () => {
+      await page.click('#jobs-refresh')
+      await page.waitForTimeout(300)
+      return (await otherRow.locator('.job-status').textContent()) === 'done'
+    },
+    { description: 'the resumed job done', timeoutMs: 30_000 },
+  )
+  assert.equal(await otherRow.locator('td').nth(4).textContent(), '30')
   assert.deepEqual(problems, [])
 })
