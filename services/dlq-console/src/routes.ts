@@ -62,6 +62,7 @@ export function registerDlqRoutes(
     if (error.validation || error.statusCode === 400)
       return reply.code(400).send({ error: 'bad_request', message: error.message })
     if (error.statusCode === 404) return reply.code(404).send({ error: 'not_found', message: error.message })
+    if (error.statusCode === 403) return reply.code(403).send({ error: 'forbidden', message: error.message })
     const name = (error as Error).name ?? ''
     if (name.startsWith('KafkaJS'))
       return reply.code(503).send({ error: 'kafka_unavailable', message: error.message })

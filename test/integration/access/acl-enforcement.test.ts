@@ -4,6 +4,8 @@ import { after, before, test } from 'node:test'
 import { type Admin, Kafka } from 'kafkajs'
 import { accessManifest, applyAcls, managedPrincipals, planAcls } from '#libs/access'
 import { kafkaConfigFromEnv, waitForTopics } from '#libs/kafka'
+import { browse } from '../../../services/dlq-console/src/browse/browse.ts'
+import { parseBrowseQuery } from '../../../services/dlq-console/src/browse/browse-query.ts'
 import { waitFor } from '../../helpers/kafka.ts'
 import {
   brokerErrorLog,
@@ -159,4 +161,33 @@ test("the replayer writes to another group's retry topic, which a service may no
     service.send({ topic: 'payments-ledger.payments.retry.1', messages: [{ value: 'x' }] }),
   )
   assert.deepEqual(errorTypes(error), ['TOPIC_AUTHORIZATION_FAILED'])
+})
+
+test("the console's topic browser reads dead-letter topics but not the domain topics its principal may not see", async () => {
+  const dlt = 'payments-ledger.payments.dlt'
+  await admin.createTopics({ topics: [{ topic: dlt, numPartitions: 1 }], waitForLeaders: true })
+  await waitForTopics(admin, [dlt])
+  const seed = secured.kafka('admin').producer()
+  await seed.connect()
+  await seed.send({ topic: dlt, messages: [{ key: 'k', value: 'dead' }] })
+  await seed.disconnect()
+  const kafka = secured.kafka('dlq-console')
+  const consoleAdmin = kafka.admin()
+  await consoleAdmin.connect()
+  try {
+    const read = (topic: string) =>
+      browse({ kafka, admin: consoleAdmin, serde: undefined, topic, query: parseBrowseQuery({}) })
+    const page = await read(dlt)
+    assert.deepEqual(
+      page.records.map((record) => record.value.text),
+      ['dead'],
+    )
+    await assert.rejects(read('payments'), (error: Error & { statusCode?: number }) => {
+      assert.equal(error.statusCode, 404)
+      assert.match(error.message, /may not see it/)
+      return true
+    })
+  } finally {
+    await consoleAdmin.disconnect()
+  }
 })

@@ -39,9 +39,25 @@ export interface BrowsePage {
 export class BrowseTopicNotFound extends Error {
   readonly statusCode = 404
   constructor(topic: string) {
-    super(`topic ${JSON.stringify(topic)} does not exist`)
+    // A secured cluster hides the topics a principal may not describe: say so rather than guess.
+    super(`topic ${JSON.stringify(topic)} does not exist, or the console's principal may not see it`)
     this.name = 'BrowseTopicNotFound'
   }
+}
+
+/** The broker refused the console's principal (a secured cluster that grants it no READ here). */
+export class BrowseNotAuthorized extends Error {
+  readonly statusCode = 403
+  constructor(topic: string, cause: unknown) {
+    super(`the console's principal may not read topic ${JSON.stringify(topic)} (docs/console.md, "Access")`, {
+      cause,
+    })
+    this.name = 'BrowseNotAuthorized'
+  }
+}
+
+function authorizationFailure(error: unknown): boolean {
+  return /AUTHORIZATION_FAILED/.test(String((error as { type?: unknown }).type ?? ''))
 }
 
 type Bound = { partition: number; low: string; high: string }
@@ -150,7 +166,7 @@ export async function browse(options: {
   signal.addEventListener('abort', () => {
     stopped ??= 'timeout'
   })
-  await scanRanges(options.kafka, topic, ranges, {
+  const reading = scanRanges(options.kafka, topic, ranges, {
     signal,
     stallMs: timeoutMs + 5_000,
     onRecords: async (_partition, records) => {
@@ -166,6 +182,9 @@ export async function browse(options: {
       }
       return true
     },
+  })
+  await reading.catch((error: unknown) => {
+    throw authorizationFailure(error) ? new BrowseNotAuthorized(topic, error) : error
   })
   const order = (a: BrowsedRecord, b: BrowsedRecord) =>
     Number(a.timestamp) - Number(b.timestamp) ||
