@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { eventTypes as catalogEventTypes, type EventType, type EventTypeMap } from '@event-backbone/catalog'
 import { PublishTimeoutError } from '@event-backbone/errors'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
 import { type Publisher, type PublishOptions, type PublishResult, parseTraceparent } from '#libs/publisher'
-import { type Rate, RateLimiter } from '#libs/service'
+import { problemFor, type Rate, RateLimiter, REQUEST_ID_HEADER, sendProblem } from '#libs/service'
 import { type ApiKey, findApiKey, mayPublish, presentedKey } from './api-keys.ts'
 import { Deadlines } from './deadlines.ts'
-import { fastifyProblem, invalidEvent, type Problem, problem, publishProblem } from './http-errors.ts'
+import { invalidEvent, type Problem, problem, publishProblem } from './http-errors.ts'
 import { acceptJsonOnly, JsonBodyError } from './json-body.ts'
 import { type FieldError, jsonToEvent } from './json-to-event.ts'
 import { type IngestMetrics, ingestMetrics } from './metrics.ts'
@@ -44,17 +43,9 @@ interface Params {
   readonly eventType: string
 }
 
-const REQUEST_ID = 'x-request-id'
-
-function send(reply: FastifyReply, answer: Problem): FastifyReply {
-  if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter))
-  return reply.code(answer.status).send({
-    error: answer.error,
-    message: answer.message,
-    requestId: reply.getHeader(REQUEST_ID),
-    ...answer.details,
-  })
-}
+const REQUEST_ID = REQUEST_ID_HEADER
+/** The service kit's one error shape (docs/service-kit.md). */
+const send = sendProblem
 
 /**
  * Registers `POST /v1/events/:eventType`, `POST /v1/events/:eventType/batch` and
@@ -105,7 +96,7 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
 
   // Cheapest checks first, none of which reads the body: who, then which type, then may they.
   const gate = async (request: FastifyRequest, reply: FastifyReply) => {
-    reply.header(REQUEST_ID, randomUUID())
+    reply.header(REQUEST_ID, request.id)
     // An address that failed too often is refused before its key is even looked at: answering
     // a valid key normally would tell a guesser when it has found one.
     const blocked = failureLimits?.check(request.ip)
@@ -184,7 +175,6 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
     acceptJsonOnly(scope, bodyLimit)
 
     scope.setErrorHandler((error, request, reply) => {
-      if (!reply.hasHeader(REQUEST_ID)) reply.header(REQUEST_ID, randomUUID())
       if (error instanceof JsonBodyError) {
         return send(
           reply,
@@ -196,7 +186,7 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
           ),
         )
       }
-      const answer = fastifyProblem(error as { code?: string; statusCode?: number; message: string })
+      const answer = problemFor(error, { retryAfterSeconds: retryAfter })
       if (answer.status >= 500) request.log.error({ err: error }, 'ingest request failed')
       return send(reply, answer)
     })

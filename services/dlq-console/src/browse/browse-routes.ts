@@ -2,9 +2,17 @@ import { catalogEntries } from '@event-backbone/catalog'
 import type { EventSerde } from '@event-backbone/serde'
 import type { FastifyInstance } from 'fastify'
 import type { Admin, Kafka } from 'kafkajs'
+import { problem, sendProblem } from '#libs/service'
 import { Access, type Auth } from '../auth.ts'
-import { browse } from './browse.ts'
-import { parseBrowseQuery } from './browse-query.ts'
+import { BrowseNotAuthorized, BrowseTopicNotFound, browse } from './browse.ts'
+import { BrowseQueryError, parseBrowseQuery } from './browse-query.ts'
+
+/** The browser's own refusals, in the kit's body shape with a reason a client can branch on. */
+const reasons = new Map<abstract new (...args: never) => unknown, string>([
+  [BrowseQueryError, 'bad_request'],
+  [BrowseTopicNotFound, 'topic_not_found'],
+  [BrowseNotAuthorized, 'forbidden'],
+])
 
 /** Topics the operator reads through the browser: the catalog's, and whether the cluster has them. */
 async function catalogTopics(admin: Admin) {
@@ -34,10 +42,15 @@ export function registerBrowseRoutes(
     if (!auth.check(request, reply, Access.read)) return reply
     const { topic } = request.params as { topic: string }
     if (topic.startsWith('__'))
-      return reply
-        .code(400)
-        .send({ error: 'bad_request', message: `topic ${topic} is Kafka's own; not browsable` })
-    const query = parseBrowseQuery(request.query as Record<string, unknown>)
-    return browse({ kafka, admin, serde, topic, query })
+      return sendProblem(reply, problem(400, 'bad_request', `topic ${topic} is Kafka's own; not browsable`))
+    try {
+      const query = parseBrowseQuery(request.query as Record<string, unknown>)
+      return await browse({ kafka, admin, serde, topic, query })
+    } catch (error) {
+      const reason = reasons.get((error as Error).constructor as abstract new (...args: never) => unknown)
+      if (!reason) throw error
+      const refusal = error as Error & { statusCode: number }
+      return sendProblem(reply, problem(refusal.statusCode, reason, refusal.message))
+    }
   })
 }
