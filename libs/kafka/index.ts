@@ -15,6 +15,17 @@ export type {
   TopicSpec,
 } from './src/topics/provision.ts'
 export { ensureTopics, partitionCounts, specDurability, waitForTopics } from './src/topics/provision.ts'
+export type { CloudEventAttributes, CloudEventMetadata } from './src/wire/cloudevents.ts'
+export {
+  AVRO_CONTENT_TYPE,
+  CLOUDEVENTS_PREFIX,
+  CLOUDEVENTS_SPEC_VERSION,
+  CloudEventHeader,
+  cloudEventHeaders,
+  readCloudEventAttributes,
+  schemaReference,
+  sourceReference,
+} from './src/wire/cloudevents.ts'
 export type { Durability, DurabilityProfile } from './src/wire/durability.ts'
 export { defaultDurability, durabilityFor, parseDurabilityProfile } from './src/wire/durability.ts'
 export {

@@ -28,7 +28,7 @@ try {
   const serde = new EventSerde(new ConfluentRegistryClient(config.registryUrl, { timeoutMs: 5_000 }))
   const publisher = createPublisher({
     kafka,
-    encoder: catalogEncoder(serde),
+    encoder: catalogEncoder(serde, { registryUrl: config.registryUrl }),
     clientId: 'ingest-gateway',
     lingerMs: config.lingerMs,
   })

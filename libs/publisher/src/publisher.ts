@@ -9,6 +9,7 @@ import {
   TopicNotFoundError,
 } from '@event-backbone/errors'
 import { type Admin, Kafka, logLevel as KafkaLogLevel, type Message } from 'kafkajs'
+import { sourceReference } from '#libs/kafka'
 import { RecordAccumulator } from './accumulator.ts'
 import { OrderedAdmission, type Ticket } from './admission.ts'
 import { batchError } from './kafka-errors.ts'
@@ -72,6 +73,7 @@ export function createPublisher<Events extends object>(options: PublisherOptions
 
 class KafkaPublisher<Events extends object> implements Publisher<Events> {
   readonly #encoder: EventEncoder<Events>
+  readonly #source: string
   readonly #limits: ResolvedLimits
   readonly #options: PublisherOptions<Events>
   readonly #producers: ProducerSlots
@@ -98,6 +100,7 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
     validateOptions(options as PublisherOptions<object>)
     this.#options = options
     this.#encoder = options.encoder
+    this.#source = sourceReference(options.source ?? options.clientId ?? PUBLISHER_DEFAULTS.clientId)
     this.#limits = resolveLimits(options as PublisherOptions<object>)
     this.#accumulator = new RecordAccumulator(this.#limits)
     const kafka =
@@ -254,7 +257,7 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
         context: { eventType },
       })
     }
-    const message = buildMessage(eventType, encoded, options, traceparent)
+    const message = buildMessage(eventType, encoded, options, traceparent, this.#source)
     const size = recordSize(message)
     if (size > this.#limits.maxBatchBytes || size > this.#limits.maxBufferedBytes) {
       throw new RecordTooLargeError(
