@@ -5,9 +5,8 @@ import { type GatewayCore, REQUEST_ID, requestTraceparent, send } from '../gatew
 import { type Problem, problem, publishProblem } from '../http-errors.ts'
 import { JsonBodyError } from '../json-body.ts'
 import { binaryEnvelope, type Envelope, mediaType, structuredEnvelope } from './envelope.ts'
+import { CLOUDEVENTS_ROUTE } from './route-path.ts'
 import { cloudEventToEvent, type Ingestible, type Mapping, type MappingContext } from './to-event.ts'
-
-export const CLOUDEVENTS_ROUTE = '/v1/cloudevents'
 
 const keys = new WeakMap<FastifyRequest, ApiKey>()
 const typeLabel = new WeakMap<FastifyRequest, string>()
