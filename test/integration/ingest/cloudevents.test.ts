@@ -360,6 +360,13 @@ const cases: Case[] = [
     /text\/xml/,
   ),
   structuredCase(
+    'structured with the 0.3-only schemaurl',
+    { schemaurl: 'https://example.com/s' },
+    400,
+    'invalid_cloudevent',
+    /schemaurl/,
+  ),
+  structuredCase(
     'structured with base64 data',
     { data_base64: 'Zm9v' },
     415,

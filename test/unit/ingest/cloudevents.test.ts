@@ -3,8 +3,9 @@ import { test } from 'node:test'
 import { eventTypes } from '@event-backbone/catalog'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { CloudEvent, HTTP } from 'cloudevents'
-import { openApiDocument } from '#libs/ingest'
+import { hashApiKey, openApiDocument, parseApiKeys } from '#libs/ingest'
 import { binaryEnvelope, structuredEnvelope } from '../../../libs/ingest/src/cloudevents/envelope.ts'
+import { cloudEventToEvent } from '../../../libs/ingest/src/cloudevents/to-event.ts'
 
 const reading = { sensorId: 's-1', kind: 'TEMPERATURE', value: 1.5, unit: 'Cel' }
 
@@ -57,4 +58,32 @@ test('a valid envelope keeps its attributes, extensions included, as the SDK par
   assert.equal(parsed.event.time, '2026-12-04T09:00:00.000Z')
   assert.equal(parsed.event['plant'], 'p2')
   assert.deepEqual(parsed.event.data, reading)
+})
+
+test('without time, occurredAt comes from data, else the arrival; with time, data may only repeat it', () => {
+  const key = parseApiKeys(`k:${hashApiKey('k')}:*`, [...eventTypes()])[0]!
+  const context = {
+    key,
+    served: new Set<string>(eventTypes()),
+    traceparent: undefined,
+    receivedAt: new Date(5_000),
+  }
+  const occurredAt = '2026-12-01T00:00:00.000Z'
+  const { time: _t, ...untimed } = sdkStructured({ data: { ...reading, occurredAt } })
+  const fromData = structuredEnvelope(untimed)
+  assert.ok(fromData.ok)
+  const mapped = cloudEventToEvent(fromData, context)
+  assert.ok(mapped.ok, JSON.stringify(mapped))
+  assert.deepEqual(mapped.value.event.occurredAt, new Date(occurredAt))
+
+  const { time: _u, ...bare } = sdkStructured()
+  const arrival = cloudEventToEvent(structuredEnvelope(bare) as never, context)
+  assert.ok(arrival.ok)
+  assert.deepEqual(arrival.value.event.occurredAt, new Date(5_000))
+
+  const contradicted = structuredEnvelope(
+    sdkStructured({ time: '2026-12-02T00:00:00Z', data: { ...reading, occurredAt } }),
+  )
+  const refused = cloudEventToEvent(contradicted as never, context)
+  assert.ok(!refused.ok && /occurredAt.*differs/.test(refused.problem.message))
 })

@@ -1,12 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { type CloudEventV1, CONSTANTS, HTTP, ValidationError } from 'cloudevents'
+import { CloudEvent, type CloudEventV1, CONSTANTS, ValidationError } from 'cloudevents'
 import { type Problem, problem } from '../http-errors.ts'
 
 export type Envelope =
-  | { readonly ok: true; readonly event: CloudEventV1<unknown> }
+  | { readonly ok: true; readonly event: CloudEventV1<unknown>; readonly timeGiven: boolean }
   | { readonly ok: false; readonly problem: Problem }
 
 const REQUIRED = ['specversion', 'id', 'type', 'source'] as const
+const CE_PREFIX = CONSTANTS.EXTENSIONS_PREFIX
 const SPEC_VERSION = '1.0'
 // RFC 3339 `date-time`: seconds are required and the offset is Z or ±hh:mm.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
@@ -29,9 +30,10 @@ function invalid(message: string, details: Record<string, unknown> = {}): Envelo
 }
 
 /**
- * The checks the SDK does not make, run before it sees the event: its parser gives a missing `id`
- * a random UUID, a missing `specversion` 1.0, a missing or unparseable `time` the current time,
- * and never checks that data is JSON. Here each of those is the client's error, named.
+ * The checks the SDK does not make, run before it sees the event: its CloudEvent gives a missing
+ * `id` a random UUID, a missing `specversion` 1.0 and a missing `time` the current time (and its
+ * `HTTP.toEvent` parser an unparseable `time` too), and never checks that data is JSON. Here each
+ * of those is the client's error, named.
  */
 function attributeProblem(
   attributes: Readonly<Record<string, unknown>>,
@@ -84,23 +86,33 @@ function notJson(contentType: unknown): Envelope {
   }
 }
 
-/** The SDK's own validation (formats of source, time, dataschema; types) as a 400 naming the attributes. */
-function validated(parse: () => CloudEventV1<unknown> | CloudEventV1<unknown>[]): Envelope {
+/**
+ * The SDK's CloudEvent, built strictly: its constructor checks extension names and value types and
+ * validates the attributes against the spec's JSON Schema (formats of source, time, dataschema);
+ * its errors become a 400 naming the attributes.
+ */
+function validated(attributes: Record<string, unknown>): Envelope {
   try {
-    const parsed = parse()
-    if (Array.isArray(parsed)) return invalid('expected one CloudEvent, got a batch')
-    const event = parsed as CloudEventV1<unknown> & { validate(): boolean }
-    event.validate()
-    return { ok: true, event }
+    // The SDK fills in a missing `time` with the current time: the mapping must know it did.
+    return {
+      ok: true,
+      event: new CloudEvent<unknown>(attributes),
+      timeGiven: attributes['time'] !== undefined,
+    }
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error
-    const reasons = (error.errors as Array<{ instancePath?: string; message?: string } | string>).map(
-      (reason) =>
-        typeof reason === 'string'
-          ? reason
-          : `${(reason.instancePath ?? '').replace(/^\//, '') || 'event'} ${reason.message ?? 'is invalid'}`,
+    // ValidationError is a TypeError; the constructor throws plain TypeErrors for 0.3-only attributes.
+    if (!(error instanceof TypeError)) throw error
+    const list =
+      error instanceof ValidationError
+        ? (error.errors as Array<{ instancePath?: string; message?: string } | string>)
+        : []
+    const reasons = list.map((reason) =>
+      typeof reason === 'string'
+        ? reason
+        : `${(reason.instancePath ?? '').replace(/^\//, '') || 'event'} ${reason.message ?? 'is invalid'}`,
     )
-    const detail = reasons.length > 0 ? reasons.join('; ') : error.message
+    const detail =
+      reasons.length > 0 ? reasons.join('; ') : (error.message.split('\n', 1)[0] ?? error.message)
     return invalid(`the CloudEvent is not valid: ${detail}`, { reasons })
   }
 }
@@ -110,10 +122,12 @@ function validated(parse: () => CloudEventV1<unknown> | CloudEventV1<unknown>[])
  * `datacontenttype`. The body was parsed by the route as JSON.
  */
 export function binaryEnvelope(headers: IncomingHttpHeaders, body: unknown): Envelope {
+  // Every `ce-` header is an attribute (HTTP binding 3.1.3): the context attributes and extensions.
   const attributes: Record<string, unknown> = {}
-  for (const attribute of [...REQUIRED, 'time']) {
-    const value = headers[`${CONSTANTS.EXTENSIONS_PREFIX}${attribute}`]
-    if (value !== undefined) attributes[attribute] = value
+  for (const name in headers) {
+    if (!name.startsWith(CE_PREFIX)) continue
+    const value = headers[name]
+    attributes[name.slice(CE_PREFIX.length)] = Array.isArray(value) ? value[0] : value
   }
   const checked = attributeProblem(attributes, (attribute) => `header ce-${attribute}`)
   if (
@@ -126,10 +140,11 @@ export function binaryEnvelope(headers: IncomingHttpHeaders, body: unknown): Env
     return { ok: false, problem: { ...checked.problem, message: checked.problem.message + hint } }
   }
   if (checked) return checked
-  if (!isJsonMediaType(headers['content-type'])) return notJson(headers['content-type'])
-  // The SDK maps the content type by its exact value: hand it the bare media type.
-  const sdkHeaders = { ...headers, 'content-type': mediaType(headers['content-type'])! }
-  return validated(() => HTTP.toEvent({ headers: sdkHeaders, body }) as CloudEventV1<unknown>)
+  const contentType = headers['content-type']
+  if (!isJsonMediaType(contentType)) return notJson(contentType)
+  // "In the binary content mode, the value of the event data MUST be placed into the HTTP request
+  // body as-is, with the datacontenttype attribute value declaring its media type" (3.1.1).
+  return validated({ ...attributes, datacontenttype: mediaType(contentType), data: body })
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -156,8 +171,6 @@ export function structuredEnvelope(body: unknown): Envelope {
   if (contentType !== undefined && (typeof contentType !== 'string' || !isJsonMediaType(contentType))) {
     return notJson(contentType)
   }
-  return validated(
-    () =>
-      HTTP.toEvent({ headers: { 'content-type': CONSTANTS.MIME_CE_JSON }, body }) as CloudEventV1<unknown>,
-  )
+  // The structured JSON format is the attributes and `data` in one object: what the SDK's CloudEvent takes.
+  return validated(body)
 }

@@ -92,7 +92,7 @@ export async function registerCloudEventRoutes(app: FastifyInstance, core: Gatew
           ? structuredEnvelope(request.body)
           : binaryEnvelope(request.headers, request.body)
       if (!envelope.ok) return send(reply, envelope.problem)
-      const mapped = cloudEventToEvent(envelope.event, context)
+      const mapped = cloudEventToEvent(envelope, context)
       if (!mapped.ok) return send(reply, mapped.problem)
       const { eventType, event, options } = mapped.value
       typeLabel.set(request, eventType)
@@ -142,7 +142,7 @@ async function batch(
   for (const [index, item] of items.entries()) {
     const envelope = structuredEnvelope(item)
     if (!envelope.ok) return send(reply, itemProblem(index, envelope.problem))
-    const mapped: Mapping = cloudEventToEvent(envelope.event, context)
+    const mapped: Mapping = cloudEventToEvent(envelope, context)
     if (!mapped.ok) return send(reply, itemProblem(index, mapped.problem))
     accepted.push({ ...mapped.value, id: envelope.event.id })
   }

@@ -60,7 +60,11 @@ export interface MappingContext {
  * `eventId` or `occurredAt` only with the same value. The record keeps the client's `source`
  * and `traceparent`, and `subject` and extensions as `ce_` headers.
  */
-export function cloudEventToEvent(ce: CloudEventV1<unknown>, context: MappingContext): Mapping {
+export function cloudEventToEvent(
+  received: { readonly event: CloudEventV1<unknown>; readonly timeGiven: boolean },
+  context: MappingContext,
+): Mapping {
+  const ce = received.event
   const eventType = eventTypeOfCloudEvent(ce.type)
   if (eventType === undefined || !context.served.has(eventType)) {
     return fail(400, 'unknown_event_type', `unknown CloudEvents type ${JSON.stringify(ce.type)}`, {
@@ -96,7 +100,8 @@ export function cloudEventToEvent(ce: CloudEventV1<unknown>, context: MappingCon
     )
   }
   const fields = data as Record<string, unknown>
-  const occurredAt = ce.time ?? fields['occurredAt'] ?? context.receivedAt.toISOString()
+  const occurredAt =
+    (received.timeGiven ? ce.time : undefined) ?? fields['occurredAt'] ?? context.receivedAt.toISOString()
   const conflict = conflicting(fields, ce.id, occurredAt)
   if (conflict) return conflict
   const conversion = jsonToEvent(eventType, {
