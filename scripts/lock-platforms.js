@@ -7,7 +7,11 @@
 // before the locked dependencies are installed.
 import { readFileSync, writeFileSync } from 'node:fs'
 
-const platform = /[-/](darwin|linux|win32|freebsd|android)-(arm64|x64|ia32|arm)(-(gnu|musl|msvc|gnueabihf))?$/
+const platform =
+  /[-/](darwin|linux|win32|windows|freebsd|android)-(arm64|x64|64|ia32|arm)(-(gnu|musl|msvc|gnueabihf))?$/
+// workerd names its builds @cloudflare/workerd-<darwin|linux|windows>-<64|arm64>; npm's os/cpu say win32 and x64.
+const osNames = { windows: 'win32' }
+const cpuNames = { 64: 'x64' }
 
 export function missingPlatformEntries(lock) {
   const missing = []
@@ -22,10 +26,10 @@ export function missingPlatformEntries(lock) {
         key: hoisted,
         entry: {
           version,
-          cpu: [match[2]],
+          cpu: [cpuNames[match[2]] ?? match[2]],
           dev: entry.dev ?? false,
           optional: true,
-          os: [match[1]],
+          os: [osNames[match[1]] ?? match[1]],
           ...(match[4] ? { libc: [match[4] === 'musl' ? 'musl' : 'glibc'] } : {}),
         },
       })

@@ -1,5 +1,5 @@
 export type { BackboneErrorClass, BackboneErrorOptions, ErrorContext } from './src/backbone-error.ts'
-export { BackboneError, defineError } from './src/backbone-error.ts'
+export { BackboneError, defaultHttpStatus, defineError } from './src/backbone-error.ts'
 export * from './src/catalog.ts'
 export * from './src/catalog-errors.ts'
 export * from './src/consumer-errors.ts'

@@ -1,5 +1,6 @@
+export { kafkaLogCreator } from './src/kafka-logs.ts'
 export type { Logger } from './src/logger.ts'
-export { createLogger } from './src/logger.ts'
+export { createLogger, logLevels } from './src/logger.ts'
 export { consumerMetricNames, instrumentConsumers } from './src/metrics/consumer-metrics.ts'
 export type {
   DeadLetterGauges,
@@ -15,3 +16,6 @@ export {
   replayGauges,
 } from './src/metrics/live-metrics.ts'
 export { createMetricsRegistry } from './src/metrics/registry.ts'
+export type { ReadinessCheck } from './src/ops-routes.ts'
+export { opsMetricNames, registerOpsRoutes } from './src/ops-routes.ts'
+export { REDACTED, redactPaths } from './src/redaction.ts'

@@ -8,23 +8,15 @@
  * docs/ingest-gateway.md lists every variable.
  */
 import { setTimeout as delay } from 'node:timers/promises'
-import {
-  catalogEncoder,
-  createLogger,
-  createMetricsRegistry,
-  createPublisher,
-  kafkaConfigFromEnv,
-} from '@event-backbone/client'
+import { catalogEncoder, createMetricsRegistry, createPublisher } from '@event-backbone/client'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
-import { Kafka } from 'kafkajs'
 import { ingestConfigFromEnv, registerIngestRoutes } from '#libs/ingest'
-import { startServiceHttp, stopOnSignals } from '#libs/service'
+import { runService } from '#libs/service'
 
-const logger = createLogger('ingest-gateway')
-
-try {
-  const config = ingestConfigFromEnv()
-  const kafka = new Kafka(kafkaConfigFromEnv(process.env, { clientId: 'ingest-gateway' }))
+await runService({ name: 'ingest-gateway', defaultPort: 8080 }, async (kit) => {
+  const logger = kit.logger
+  const config = ingestConfigFromEnv(kit.env)
+  const kafka = kit.kafka({ clientId: 'ingest-gateway' })
   const serde = new EventSerde(new ConfluentRegistryClient(config.registryUrl, { timeoutMs: 5_000 }))
   const publisher = createPublisher({
     kafka,
@@ -54,13 +46,10 @@ try {
   void retry('kafka', () => publisher.connect())
   void retry('registry', () => Promise.all(config.eventTypes.map((type) => serde.schemaId(type))))
 
-  const http = await startServiceHttp({
-    service: 'ingest-gateway',
-    logger,
+  const http = await kit.serve({
     metrics,
-    host: config.host,
-    port: config.port,
     bodyLimit: config.bodyLimit,
+    errors: { retryAfterSeconds: config.retryAfterSeconds },
     readiness: [
       { name: 'kafka', check: () => state.kafka },
       // Once every served type's schema id is known the gateway no longer needs the registry.
@@ -84,16 +73,10 @@ try {
     { url: http.url, eventTypes: config.eventTypes, keys: config.keys.map((key) => key.name) },
     'ingest gateway listening',
   )
-  stopOnSignals({
-    logger,
-    hooks: [
-      { name: 'warm-up', stop: async () => warmUp.abort() },
-      // Stops accepting, and waits for the requests in flight (their publishes complete first).
-      { name: 'http', stop: () => http.close() },
-      { name: 'publisher', stop: () => publisher.close() },
-    ],
-  })
-} catch (error) {
-  logger.fatal({ err: error }, 'the ingest gateway could not start')
-  process.exit(1)
-}
+  kit.stopOnSignals([
+    { name: 'warm-up', stop: async () => warmUp.abort() },
+    // Stops accepting, and waits for the requests in flight (their publishes complete first).
+    { name: 'http', stop: () => http.close() },
+    { name: 'publisher', stop: () => publisher.close() },
+  ])
+})

@@ -107,8 +107,12 @@ function planReplayer(manifest: AccessManifest, out: AclBinding[]): void {
   const grant = granter(replayer.principal, out)
   for (const [name, service] of Object.entries(manifest.services)) {
     if (!service.group) continue
+    // The console's consumer-group view and offset reset (libs/groups): describing the group, fetching
+    // and committing its offsets need READ on the group and on every topic it reads, retry tiers too.
+    grant(group, literal, service.group, read)
     for (const eventType of service.consumes ?? []) {
       const source = topicOf(eventType, name)
+      grant(topic, literal, source, read)
       grant(topic, literal, deadLetterTopicName(service.group, source), read)
       // Tier 1 is the default replay target; the prefix covers every tier of this group and topic only.
       // DESCRIBE_CONFIGS: a job sizes its transactions from the target's max.message.bytes.
@@ -116,6 +120,7 @@ function planReplayer(manifest: AccessManifest, out: AclBinding[]): void {
         topic,
         prefixed,
         retryTopicName(service.group, source, 1).replace(/1$/, ''),
+        read,
         write,
         describeConfigs,
       )

@@ -6,12 +6,14 @@ export const UnknownEventTypeError = defineError(
   'EB_CATALOG_UNKNOWN_EVENT_TYPE',
   'the event catalog has no such event type',
   false,
+  404,
 )
 export const UnknownTopicError = defineError(
   'UnknownTopicError',
   'EB_CATALOG_UNKNOWN_TOPIC',
   'no event type in the catalog is published on this topic',
   false,
+  404,
 )
 export const SchemaFileError = defineError(
   'SchemaFileError',

@@ -56,7 +56,7 @@ export const BrokerNotRunningError = defineError(
 )
 
 // Command line
-export const UsageError = defineError('UsageError', 'EB_USAGE', 'invalid command line', false)
+export const UsageError = defineError('UsageError', 'EB_USAGE', 'invalid command line', false, 400)
 
 // The local stack (backbone up)
 export const ServiceStartError = defineError(

@@ -15,6 +15,7 @@ export const TopicNameError = defineError(
   'EB_KAFKA_TOPIC_NAME',
   'the topic name is not legal in Kafka',
   false,
+  400,
 )
 export const TopicPartitionMismatchError = defineError(
   'TopicPartitionMismatchError',

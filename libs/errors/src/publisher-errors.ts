@@ -22,12 +22,14 @@ export const TopicNotFoundError = defineError(
   'EB_PUBLISH_TOPIC_NOT_FOUND',
   'the topic of the event does not exist (topics are never created on publish)',
   false,
+  503,
 )
 export const PublisherClosedError = defineError(
   'PublisherClosedError',
   'EB_PUBLISHER_CLOSED',
   'the publisher is closed or closing and accepts no more events',
   false,
+  503,
 )
 export const BufferFullError = defineError(
   'BufferFullError',
@@ -40,6 +42,7 @@ export const RecordTooLargeError = defineError(
   'EB_PUBLISH_RECORD_TOO_LARGE',
   'the encoded event is larger than one batch or the whole publish buffer may hold',
   false,
+  413,
 )
 export const EventEncodeError = defineError(
   'EventEncodeError',
@@ -52,6 +55,7 @@ export const InvalidTraceparentError = defineError(
   'EB_PUBLISH_INVALID_TRACEPARENT',
   'the traceparent given is not a valid W3C trace context traceparent',
   false,
+  400,
 )
 export const PublisherConfigError = defineError(
   'PublisherConfigError',

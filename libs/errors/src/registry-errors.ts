@@ -9,18 +9,21 @@ export const RegistryStoreUnavailableError = defineError(
   'EB_REGISTRY_STORE_UNAVAILABLE',
   "the schema registry's Kafka store did not answer",
   true,
+  500,
 )
 export const RegistryStoreTimeoutError = defineError(
   'RegistryStoreTimeoutError',
   'EB_REGISTRY_STORE_TIMEOUT',
   "the schema registry's reader did not catch up with its storage topic in time",
   true,
+  500,
 )
 export const RegistryWriterFencedError = defineError(
   'RegistryWriterFencedError',
   'EB_REGISTRY_WRITER_FENCED',
   'another schema registry instance took over the single writer; retry the request',
   true,
+  500,
 )
 export const RegistryStoreTopicError = defineError(
   'RegistryStoreTopicError',

@@ -39,6 +39,7 @@ export const AvroEncodeError = defineError(
   'EB_SERDE_AVRO_ENCODE',
   'the value does not match the Avro schema of its event type',
   false,
+  400,
 )
 export const RegistryUnavailableError = defineError(
   'RegistryUnavailableError',

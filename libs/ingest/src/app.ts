@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import { registerServiceHttpBasics, serviceFastifyOptions } from '#libs/service'
 import { type IngestOptions, registerIngestRoutes } from './routes.ts'
 
 /**
@@ -6,7 +7,8 @@ import { type IngestOptions, registerIngestRoutes } from './routes.ts'
  * on `startServiceHttp` instead, next to /healthz, /readyz and /metrics.
  */
 export async function buildIngestApp(options: IngestOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false })
+  const app = Fastify({ ...serviceFastifyOptions(), logger: false })
+  registerServiceHttpBasics(app)
   await registerIngestRoutes(app, options)
   await app.ready()
   return app

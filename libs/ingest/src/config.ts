@@ -1,6 +1,6 @@
 import { eventTypes as catalogEventTypes, type EventType, isEventType } from '@event-backbone/catalog'
 import { IngestConfigError } from '@event-backbone/errors'
-import { parseRate, type Rate } from '#libs/service'
+import { envInt, envPort, envString, envUrl, parseRate, type Rate, ServiceEnv } from '#libs/service'
 import { type ApiKey, parseApiKeys } from './api-keys.ts'
 import { INGEST_DEFAULTS } from './routes.ts'
 
@@ -60,27 +60,16 @@ function fail(variable: string, why: string): never {
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const text = env[name]?.trim()
-  if (text === undefined || text === '') return fallback
-  const value = Number(text)
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    fail(name, `needs to be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`)
-  }
-  return value
+  return envInt(env, name, fallback, { min, max })
 }
 
 /**
  * The gateway's settings from the environment (Kafka's own come from kafkaConfigFromEnv). Fails
- * with a message naming the variable; never echoes an API key entry's hash back.
+ * with a message naming the variable: malformed values as the service kit's EB_SERVICE_CONFIG,
+ * gateway rules (keys, event types) as EB_INGEST_CONFIG; never echoes an API key entry's hash back.
  */
 export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IngestConfig {
-  const registryUrl = env['SCHEMA_REGISTRY_URL']?.trim()
-  if (!registryUrl) fail('SCHEMA_REGISTRY_URL', 'is not set (the schema registry base URL)')
-  try {
-    new URL(registryUrl)
-  } catch {
-    fail('SCHEMA_REGISTRY_URL', 'is not a URL')
-  }
+  const registryUrl = envUrl(env, ServiceEnv.registryUrl)
   const typesText = env[IngestEnv.eventTypes]?.trim()
   let eventTypes = catalogEventTypes()
   if (typesText) {
@@ -96,8 +85,8 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
   if (!keysText)
     fail(IngestEnv.apiKeys, 'is not set: without keys no client could publish (see docs/ingest-gateway.md)')
   return {
-    host: env['SERVICE_HOST']?.trim() || '127.0.0.1',
-    port: integer(env, 'SERVICE_PORT', 8080, 0, 65_535),
+    host: envString(env, ServiceEnv.host, '127.0.0.1'),
+    port: envPort(env, ServiceEnv.port, 8080),
     registryUrl,
     keys: parseApiKeys(keysText, eventTypes),
     eventTypes,

@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { eventTypes as catalogEventTypes, type EventType, type EventTypeMap } from '@event-backbone/catalog'
 import { PublishTimeoutError } from '@event-backbone/errors'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { Registry } from 'prom-client'
 import { type Publisher, type PublishOptions, type PublishResult, parseTraceparent } from '#libs/publisher'
-import { type Rate, RateLimiter } from '#libs/service'
+import { problemFor, type Rate, RateLimiter, REQUEST_ID_HEADER, sendProblem } from '#libs/service'
 import { type ApiKey, findApiKey, presentedKey } from './api-keys.ts'
 import { Deadlines } from './deadlines.ts'
-import { fastifyProblem, type Problem, problem, publishProblem } from './http-errors.ts'
+import { type Problem, problem, publishProblem } from './http-errors.ts'
 import { JsonBodyError } from './json-body.ts'
 import { type IngestMetrics, ingestMetrics } from './metrics.ts'
 
@@ -38,18 +37,9 @@ export interface IngestOptions {
   readonly authFailureLimit?: Rate
 }
 
-export const REQUEST_ID = 'x-request-id'
-
-/** Every non-success answer in one shape: `{ error, message, requestId, ...details }`. */
-export function send(reply: FastifyReply, answer: Problem): FastifyReply {
-  if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter))
-  return reply.code(answer.status).send({
-    error: answer.error,
-    message: answer.message,
-    requestId: reply.getHeader(REQUEST_ID),
-    ...answer.details,
-  })
-}
+export const REQUEST_ID = REQUEST_ID_HEADER
+/** The service kit's one error shape (docs/service-kit.md): `{ error, message, requestId, code?, ...details }`. */
+export const send = sendProblem
 
 /**
  * What the JSON routes and the CloudEvents route share: who may call (API keys, rate limits),
@@ -88,7 +78,7 @@ export class GatewayCore {
    * none of which reads the body.
    */
   authenticate(request: FastifyRequest, reply: FastifyReply): ApiKey | undefined {
-    reply.header(REQUEST_ID, randomUUID())
+    reply.header(REQUEST_ID, request.id)
     // An address that failed too often is refused before its key is even looked at: answering
     // a valid key normally would tell a guesser when it has found one.
     const blocked = this.#failureLimits?.check(request.ip)
@@ -173,7 +163,6 @@ export class GatewayCore {
     request: FastifyRequest,
     reply: FastifyReply,
   ) => {
-    if (!reply.hasHeader(REQUEST_ID)) reply.header(REQUEST_ID, randomUUID())
     if (error instanceof JsonBodyError) {
       return send(
         reply,
@@ -185,7 +174,7 @@ export class GatewayCore {
         ),
       )
     }
-    const answer = fastifyProblem(error as { code?: string; statusCode?: number; message: string })
+    const answer = problemFor(error, { retryAfterSeconds: this.retryAfter })
     if (answer.status >= 500) request.log.error({ err: error }, 'ingest request failed')
     return send(reply, answer)
   }

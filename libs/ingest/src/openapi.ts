@@ -75,6 +75,10 @@ const errorBody = {
     error: { type: 'string', description: 'stable machine-readable code, for example invalid_event' },
     message: { type: 'string' },
     requestId: { type: 'string' },
+    code: {
+      type: 'string',
+      description: 'the error catalogue code (docs/errors.md) when one caused the answer',
+    },
     eventType: { type: 'string' },
     errors: {
       type: 'array',

@@ -1,12 +1,11 @@
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
-import { Kafka } from 'kafkajs'
+import type { Kafka } from 'kafkajs'
 import {
   type AnySubscription,
   type ConsumerGroup,
   type ConsumerGroupOptions,
   createConsumerGroup,
 } from '#libs/consumer'
-import { kafkaConfigFromEnv } from '#libs/kafka'
 import {
   createLogger,
   createMetricsRegistry,
@@ -14,10 +13,11 @@ import {
   instrumentConsumers,
   type Logger,
 } from '#libs/observability'
-import { envDurationMs, envInt, envString, ServiceEnv } from './env.ts'
+import { envDurationMs, envString, envUrl, ServiceEnv } from './env.ts'
 import { startLagMonitor } from './lag-monitor.ts'
-import { type StopHook, stopOnSignals } from './lifecycle.ts'
-import { type ServiceHttp, startServiceHttp } from './ops-server.ts'
+import type { StopHook } from './lifecycle.ts'
+import type { ServiceHttp } from './ops-server.ts'
+import { serviceKit } from './service-kit.ts'
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts'
 
 /** What a service's composition gets to build its subscriptions from. */
@@ -63,13 +63,12 @@ export interface ConsumerService {
  */
 export async function startConsumerService(options: ConsumerServiceOptions): Promise<ConsumerService> {
   const env = options.env ?? process.env
-  const logger = createLogger(options.name, env)
   // Every shared variable is read before anything connects: a bad value fails fast.
+  const kit = serviceKit({ name: options.name, env })
+  const logger = kit.logger
   const groupId = envString(env, ServiceEnv.group, options.name)
-  const host = envString(env, ServiceEnv.host, '127.0.0.1')
-  const port = envInt(env, ServiceEnv.port, 0, { max: 65_535 })
-  const kafka = options.kafka ?? new Kafka(kafkaConfigFromEnv(env))
-  const registryUrl = envString(env, ServiceEnv.registryUrl, 'http://127.0.0.1:8081')
+  const kafka = options.kafka ?? kit.kafka()
+  const registryUrl = envUrl(env, ServiceEnv.registryUrl, 'http://127.0.0.1:8081')
   const lagIntervalMs = envDurationMs(env, ServiceEnv.lagInterval, 10_000)
   const serde = new EventSerde(new ConfluentRegistryClient(registryUrl))
   const metrics = createMetricsRegistry()
@@ -93,13 +92,9 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     subscriptions: await options.subscriptions(deps),
   })
   // HTTP first, so /healthz answers and /readyz says "not in the group" while the group joins.
-  const http = await startServiceHttp({
-    service: options.name,
-    logger,
+  const http = await kit.serve({
     metrics,
     readiness: [{ name: 'consumer-group', check: () => group.ready || `not a member of group ${groupId}` }],
-    host,
-    port,
   })
   // Lag from committed and end offsets on a timer: true on idle partitions and retry tiers too.
   const lag = startLagMonitor({
@@ -145,7 +140,7 @@ export async function startConsumerService(options: ConsumerServiceOptions): Pro
     return stopping
   }
   // Before the join, so a SIGTERM while the group starts is a graceful stop too.
-  if (options.handleSignals) stopOnSignals({ logger, hooks })
+  if (options.handleSignals) kit.stopOnSignals(hooks)
   try {
     await group.start()
   } catch (error) {

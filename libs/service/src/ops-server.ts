@@ -1,7 +1,13 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify'
 import type { Registry } from 'prom-client'
-import type { Logger } from '#libs/observability'
-import { type ReadinessCheck, registerOpsRoutes } from './ops-routes.ts'
+import { type Logger, type ReadinessCheck, registerOpsRoutes } from '#libs/observability'
+import { type ProblemOptions, REQUEST_ID_HEADER, registerErrorHandlers } from './http-errors.ts'
 
 export interface ServiceHttp {
   readonly app: FastifyInstance
@@ -10,9 +16,26 @@ export interface ServiceHttp {
   close(): Promise<void>
 }
 
+/** Fastify settings every HTTP face shares: a UUID per request, echoed as `x-request-id`. */
+export function serviceFastifyOptions(): FastifyServerOptions {
+  return {
+    genReqId: () => randomUUID(),
+    logController: new LogController({ disableRequestLogging: true }),
+  }
+}
+
+/** Request ids and the one error shape on any fastify app (the kit's own, or a test's). */
+export function registerServiceHttpBasics(app: FastifyInstance, options: ProblemOptions = {}): void {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id)
+  })
+  registerErrorHandlers(app, options)
+}
+
 /**
- * The HTTP face every service has: the ops routes, plus whatever routes `setup` adds (the gateway's
- * API, the console's pages). Listens on `host:port` (port 0 picks a free one).
+ * The HTTP face every service has: the ops routes, the one error shape, plus whatever routes
+ * `setup` adds (the gateway's API, the console's pages). Listens on `host:port` (port 0 picks a
+ * free one).
  */
 export async function startServiceHttp(options: {
   readonly service: string
@@ -23,18 +46,24 @@ export async function startServiceHttp(options: {
   readonly port?: number
   readonly setup?: (app: FastifyInstance) => void | Promise<void>
   readonly bodyLimit?: number
+  /** Further fastify settings (router options); the kit's request ids and logger win. */
+  readonly fastify?: Omit<FastifyServerOptions, 'logger' | 'loggerInstance' | 'genReqId'>
+  readonly errors?: ProblemOptions
 }): Promise<ServiceHttp> {
   const app = Fastify({
+    ...options.fastify,
+    ...serviceFastifyOptions(),
     // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default one.
-    loggerInstance: options.logger as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
+    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   })
+  registerServiceHttpBasics(app, options.errors)
   registerOpsRoutes(app, { service: options.service, metrics: options.metrics, readiness: options.readiness })
   await options.setup?.(app)
   const host = options.host ?? '127.0.0.1'
   await app.listen({ host, port: options.port ?? 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0)
-  return { app, url: `http://${host}:${port}`, port, close: () => app.close() }
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  return { app, url: `http://${urlHost}:${port}`, port, close: () => app.close() }
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { UsageError } from '@event-backbone/errors'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { parseRate, RateLimiter } from '#libs/service'
+import { parseRate, problem, RateLimiter, sendProblem } from '#libs/service'
 
 export const Access = { read: 'read', operate: 'operate' } as const
 export type Access = (typeof Access)[keyof typeof Access]
@@ -115,30 +115,35 @@ function authFrom(credentials: readonly Credential[], readOpen: boolean, failure
       // Refused before the token is looked at: a normal answer to a right token would end a guesser's search.
       const blocked = failures?.check(request.ip)
       if (blocked && !blocked.ok) {
-        void reply.code(429).header('retry-after', String(blocked.retryAfterSeconds)).send({
-          error: 'rate_limited',
-          message: 'too many failed authentications from this address; retry later',
+        void sendProblem(reply, {
+          ...problem(429, 'rate_limited', 'too many failed authentications from this address; retry later'),
+          retryAfter: blocked.retryAfterSeconds,
         })
         return undefined
       }
       if (!token) {
         failures?.take(request.ip)
-        void reply
-          .code(401)
-          .header('www-authenticate', 'Bearer realm="dlq-console"')
-          .send({
-            error: 'unauthorized',
-            message: `this needs an ${need === Access.operate ? 'operator' : 'read'} token: Authorization: Bearer <token>`,
-          })
+        void sendProblem(
+          reply.header('www-authenticate', 'Bearer realm="dlq-console"'),
+          problem(
+            401,
+            'unauthorized',
+            `this needs an ${need === Access.operate ? 'operator' : 'read'} token: Authorization: Bearer <token>`,
+          ),
+        )
         return undefined
       }
       const credential = find(token)
       if (!credential) failures?.take(request.ip)
       if (!credential || (need === Access.operate && credential.access !== Access.operate)) {
-        void reply.code(403).send({
-          error: 'forbidden',
-          message: need === Access.operate ? 'this token may not replay' : 'this token is not valid',
-        })
+        void sendProblem(
+          reply,
+          problem(
+            403,
+            'forbidden',
+            need === Access.operate ? 'this token may not replay' : 'this token is not valid',
+          ),
+        )
         return undefined
       }
       return credential.name

@@ -39,7 +39,17 @@ export const openApi = {
       readToken: { type: 'http', scheme: 'bearer' },
     },
     schemas: {
-      Error: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } },
+      // The service kit's one error shape (docs/service-kit.md#errors).
+      Error: {
+        type: 'object',
+        required: ['error', 'message', 'requestId'],
+        properties: {
+          error: { type: 'string' },
+          message: { type: 'string' },
+          requestId: { type: 'string' },
+          code: { type: 'string', description: 'the error catalogue code (docs/errors.md)' },
+        },
+      },
       Selection: {
         type: 'object',
         additionalProperties: false,

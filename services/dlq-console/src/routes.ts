@@ -1,6 +1,6 @@
-import { BackboneError } from '@event-backbone/errors'
+import { DlqJobNotFoundError } from '@event-backbone/errors'
 import type { EventSerde } from '@event-backbone/serde'
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Kafka } from 'kafkajs'
 import {
   dryRun,
@@ -13,19 +13,6 @@ import {
 } from '#libs/dlq'
 import { Access, type Auth } from './auth.ts'
 import type { JobManager } from './jobs.ts'
-
-const statusByCode: Record<string, number> = {
-  EB_DLQ_TOPIC_NOT_FOUND: 404,
-  EB_DLQ_JOB_NOT_FOUND: 404,
-  EB_DLQ_SELECTION: 400,
-  EB_DLQ_TARGET: 400,
-  EB_DLQ_JOB_STATE: 409,
-  EB_DLQ_READ_TIMEOUT: 504,
-  EB_KAFKA_TOPIC_NAME: 400,
-  EB_GROUP_NOT_FOUND: 404,
-  EB_GROUP_ACTIVE: 409,
-  EB_RESET_TARGET: 400,
-}
 
 interface ReplayBody {
   topic?: unknown
@@ -55,17 +42,7 @@ export function registerDlqRoutes(
   const withSerde = serde ? { serde } : {}
   const topics = deps.topics ? { topics: deps.topics } : {}
 
-  app.setErrorHandler((error: FastifyError, _request, reply: FastifyReply) => {
-    if (error instanceof BackboneError) {
-      return reply.code(statusByCode[error.code] ?? 500).send({ error: error.code, message: error.message })
-    }
-    if (error.validation || error.statusCode === 400)
-      return reply.code(400).send({ error: 'bad_request', message: error.message })
-    const name = (error as Error).name ?? ''
-    if (name.startsWith('KafkaJS'))
-      return reply.code(503).send({ error: 'kafka_unavailable', message: error.message })
-    return reply.code(error.statusCode ?? 500).send({ error: 'internal', message: error.message })
-  })
+  // Errors are answered by the service kit's handler: the status comes from the error catalogue.
 
   app.get('/api/topics', async (request, reply) => {
     if (!auth.check(request, reply, Access.read)) return reply
@@ -120,7 +97,7 @@ export function registerDlqRoutes(
   app.get('/api/replays/:id', async (request, reply) => {
     if (!auth.check(request, reply, Access.read)) return reply
     const job = await jobs.get((request.params as { id: string }).id)
-    if (!job) return reply.code(404).send({ error: 'EB_DLQ_JOB_NOT_FOUND', message: 'no such replay job' })
+    if (!job) throw new DlqJobNotFoundError('no such replay job')
     return job
   })
 

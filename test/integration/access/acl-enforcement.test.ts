@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type Admin, Kafka } from 'kafkajs'
 import { accessManifest, applyAcls, managedPrincipals, planAcls } from '#libs/access'
+import { applyReset, planReset } from '#libs/groups'
 import { kafkaConfigFromEnv, waitForTopics } from '#libs/kafka'
 import { waitFor } from '../../helpers/kafka.ts'
 import {
@@ -159,4 +160,49 @@ test("the replayer writes to another group's retry topic, which a service may no
     service.send({ topic: 'payments-ledger.payments.retry.1', messages: [{ value: 'x' }] }),
   )
   assert.deepEqual(errorTypes(error), ['TOPIC_AUTHORIZATION_FAILED'])
+})
+
+test("the console resets a service group's offsets, retry tier included, and no other group's", async (t) => {
+  const seed = await producer(t, secured.kafka('admin'))
+  await seed.send({
+    topic: 'payments',
+    messages: [
+      { key: 'a', value: 'p-1' },
+      { key: 'b', value: 'p-2' },
+    ],
+  })
+  await seed.send({ topic: 'payments-ledger.payments.retry.1', messages: [{ key: 'a', value: 'r-1' }] })
+  const console = secured.kafka('dlq-console').admin()
+  await console.connect()
+  t.after(() => console.disconnect())
+  const topics = ['payments', 'payments-ledger.payments.retry.1']
+  const plan = await planReset(console, 'payments-ledger', { kind: 'earliest' }, topics)
+  assert.deepEqual(
+    plan.partitions.map((entry) => [entry.topic, entry.to]),
+    [
+      ['payments', '0'],
+      ['payments-ledger.payments.retry.1', '0'],
+    ],
+  )
+  await applyReset(console, plan)
+  const committed = await admin.fetchOffsets({ groupId: 'payments-ledger', topics })
+  assert.deepEqual(
+    committed.map(({ topic, partitions }) => [topic, partitions[0]?.offset]),
+    [
+      ['payments', '0'],
+      ['payments-ledger.payments.retry.1', '0'],
+    ],
+  )
+  const log = brokerErrorLog()
+  const outsider = secured.kafka('dlq-console', { ...log.overrides, retry: { retries: 0 } }).admin()
+  await outsider.connect()
+  t.after(() => outsider.disconnect())
+  await rejectionOf(
+    outsider.setOffsets({
+      groupId: 'someone-else',
+      topic: 'payments',
+      partitions: [{ partition: 0, offset: '0' }],
+    }),
+  )
+  assert.ok(log.types().includes('GROUP_AUTHORIZATION_FAILED'), `broker errors: ${log.types().join(', ')}`)
 })

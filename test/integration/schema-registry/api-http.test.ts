@@ -29,7 +29,8 @@ test('GET /schemas/types lists the three types in CSR order', async () => {
 
 test('health and readiness answer 200 once the registry serves', async () => {
   assert.equal((await call(registry(), 'GET', '/healthz')).status, 200)
-  assert.deepEqual((await call(registry(), 'GET', '/readyz')).body, { status: 'ready' })
+  const ready = (await call(registry(), 'GET', '/readyz')).body as { status: string; service: string }
+  assert.deepEqual([ready.status, ready.service], ['ready', 'schema-registry'])
 })
 
 test('unknown body fields and query parameters are ignored', async () => {

@@ -51,5 +51,7 @@ test('the service refuses to start without KAFKA_BROKERS and says why', async ()
   })
   const [code] = await once(child, 'exit')
   assert.equal(code, 1)
-  assert.match(output, /KAFKA_BROKERS is not set/)
+  // The same check and message as every other service's Kafka client (libs/kafka, EB_KAFKA_CONFIG).
+  assert.match(output, /KAFKA_BROKERS needs at least one host:port/)
+  assert.match(output, /"code":"EB_KAFKA_CONFIG"/)
 })

@@ -9,6 +9,7 @@ import {
   managedPrincipals,
   planAcls,
 } from '#libs/access'
+import { idPrefix } from '#libs/kafka'
 import { registryService, stackServices } from '#libs/stack'
 
 const plan = planAcls(accessManifest)
@@ -69,7 +70,29 @@ test('the replayer reads every dead-letter topic by name and owns its job topics
     assert.ok(lines.includes(`User:dlq-console  TOPIC ${group}.retry. (PREFIXED)  WRITE`))
   }
   assert.ok(lines.includes('User:dlq-console  TRANSACTIONAL_ID replay- (PREFIXED)  WRITE'))
-  assert.ok(!lines.some((line) => / TOPIC (payments|uploads|logins|sensor-readings) /.test(line)))
+  // It reads the services' input topics (the console's group view and offset reset) but never writes them.
+  assert.ok(!lines.some((line) => / TOPIC (payments|uploads|logins|sensor-readings) .*WRITE/.test(line)))
+})
+
+test('the replayer may read and reset the offsets of every service group, retry tiers included, and of no other group', () => {
+  const lines = of('dlq-console')
+  for (const [group, topic] of [
+    ['upload-processor', 'uploads'],
+    ['payments-ledger', 'payments'],
+    ['login-monitor', 'logins'],
+  ]) {
+    assert.ok(lines.includes(`User:dlq-console  GROUP ${group} (LITERAL)  READ`))
+    assert.ok(lines.includes(`User:dlq-console  TOPIC ${topic} (LITERAL)  READ`))
+    assert.ok(lines.includes(`User:dlq-console  TOPIC ${group}.${topic}.retry. (PREFIXED)  READ`))
+  }
+  const groups = plan.filter(
+    (binding) => binding.principal === 'User:dlq-console' && binding.resourceType === 'GROUP',
+  )
+  assert.ok(
+    groups.every(
+      (binding) => binding.patternType === 'LITERAL' || binding.resourceName === idPrefix.dlqReaderGroup,
+    ),
+  )
 })
 
 test('every service of the stack and the registry has a principal in the manifest', () => {

@@ -10,11 +10,13 @@ const classes = Object.entries(errors).filter(
     typeof entry[1] === 'function' && typeof (entry[1] as Partial<ErrorClass>).code === 'string',
 )
 
-function documentedRows(): Map<string, { className: string; retriable: boolean }> {
+function documentedRows(): Map<string, { className: string; retriable: boolean; httpStatus: number }> {
   const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8')
-  const rows = new Map<string, { className: string; retriable: boolean }>()
-  for (const match of doc.matchAll(/^\|\s*`(EB_[A-Z0-9_]+)`\s*\|\s*(\w+)\s*\|\s*(yes|no)\s*\|/gm)) {
-    rows.set(match[1]!, { className: match[2]!, retriable: match[3] === 'yes' })
+  const rows = new Map<string, { className: string; retriable: boolean; httpStatus: number }>()
+  for (const match of doc.matchAll(
+    /^\|\s*`(EB_[A-Z0-9_]+)`\s*\|\s*(\w+)\s*\|\s*(yes|no)\s*\|\s*(\d{3})\s*\|/gm,
+  )) {
+    rows.set(match[1]!, { className: match[2]!, retriable: match[3] === 'yes', httpStatus: Number(match[4]) })
   }
   return rows
 }
@@ -34,7 +36,7 @@ test('every error class has a unique EB_ code and a name equal to its export', (
   }
 })
 
-test('every code in the code is documented in docs/errors.md with its class and retriability', () => {
+test('every code in the code is documented in docs/errors.md with its class, retriability and HTTP status', () => {
   const rows = documentedRows()
   for (const [exportName, ErrorClass] of classes) {
     const row = rows.get(ErrorClass.code)
@@ -45,6 +47,12 @@ test('every code in the code is documented in docs/errors.md with its class and 
       ErrorClass.retriable,
       `docs/errors.md has the wrong retriable for ${ErrorClass.code}`,
     )
+    assert.equal(
+      row.httpStatus,
+      ErrorClass.httpStatus,
+      `docs/errors.md has the wrong HTTP status for ${ErrorClass.code}`,
+    )
+    assert.equal(new ErrorClass().httpStatus, ErrorClass.httpStatus)
   }
 })
 

@@ -2,7 +2,17 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { EventTypeMap } from '@event-backbone/catalog'
 import { eventTypes } from '@event-backbone/catalog'
-import { PublisherClosedError, PublishFailedError, TopicNotFoundError } from '@event-backbone/errors'
+import {
+  AvroEncodeError,
+  BufferFullError,
+  PublisherClosedError,
+  PublishFailedError,
+  PublishRejectedError,
+  PublishTimeoutError,
+  RecordTooLargeError,
+  RegistryUnavailableError,
+  TopicNotFoundError,
+} from '@event-backbone/errors'
 import { buildIngestApp, hashApiKey, type IngestOptions, parseApiKeys } from '#libs/ingest'
 import type { PublishResult } from '#libs/publisher'
 import { sensorJson } from '../../helpers/ingest.ts'
@@ -148,4 +158,41 @@ test('content types: JSON with a charset is accepted, a missing content type is 
   })
   assert.equal(without.statusCode, 415, without.body)
   assert.equal(without.json().error, 'unsupported_media_type')
+})
+
+test('a failed publish answers the status of its error in the catalogue, with the catalogue code beside the documented reason', async (t) => {
+  const cases = [
+    [PublishFailedError, 'kafka_unavailable'],
+    [PublishTimeoutError, 'kafka_unavailable'],
+    [RegistryUnavailableError, 'registry_unavailable'],
+    [BufferFullError, 'overloaded'],
+    [PublisherClosedError, 'shutting_down'],
+    [TopicNotFoundError, 'topic_not_found'],
+    [RecordTooLargeError, 'event_too_large'],
+    [AvroEncodeError, 'invalid_event'],
+    [PublishRejectedError, 'internal_error'],
+  ] as const
+  for (const [ErrorClass, reason] of cases) {
+    const gateway = await app(async () => {
+      throw new ErrorClass()
+    })
+    t.after(() => gateway.close())
+    const response = await gateway.inject({
+      method: 'POST',
+      url: '/v1/events/SensorReading',
+      headers,
+      payload: sensorJson(),
+    })
+    assert.equal(response.statusCode, ErrorClass.httpStatus, ErrorClass.code)
+    const body = response.json()
+    assert.deepEqual(
+      [body.error, body.code, body.requestId],
+      [reason, ErrorClass.code, response.headers['x-request-id']],
+    )
+    assert.equal(
+      response.headers['retry-after'] !== undefined,
+      ErrorClass.httpStatus === 503,
+      ErrorClass.code,
+    )
+  }
 })

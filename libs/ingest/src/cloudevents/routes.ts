@@ -52,7 +52,6 @@ export async function registerCloudEventRoutes(app: FastifyInstance, core: Gatew
     acceptCloudEvents(scope, core.bodyLimit)
     scope.setErrorHandler((error, request, reply) => {
       if ((error as { code?: string }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-        if (!reply.hasHeader(REQUEST_ID)) reply.header(REQUEST_ID, crypto.randomUUID())
         const type = request.headers['content-type']
         return send(
           reply,

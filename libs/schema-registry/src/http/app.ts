@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { Counter } from 'prom-client'
-import { createMetricsRegistry } from '#libs/observability'
+import { createMetricsRegistry, registerOpsRoutes } from '#libs/observability'
 import type { SchemaStore } from '../store.ts'
 import { compatibilityRoutes } from './compatibility.ts'
 import { configRoutes } from './config.ts'
@@ -44,17 +44,15 @@ export function buildRegistryApp(
   app.addHook('onResponse', async (request, reply) => {
     requests.inc({ route: request.routeOptions.url ?? 'unknown', status: String(reply.statusCode) })
   })
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.contentType).send(await metrics.metrics()),
-  )
+  // The same ops routes as every service (/healthz, /readyz, /metrics with eb_service_ready);
+  // only the API's error bodies stay Confluent's (docs/service-kit.md#the-registrys-exception).
+  registerOpsRoutes(app, {
+    service: 'schema-registry',
+    metrics,
+    readiness: [{ name: 'store', check: () => store.ready || 'not caught up with the storage topic' }],
+  })
 
   app.get('/', async () => ({}))
-  app.get('/healthz', async () => ({ status: 'ok' }))
-  app.get('/readyz', async (_request, reply) =>
-    store.ready
-      ? { status: 'ready' }
-      : reply.status(503).send({ error_code: 50003, message: 'not caught up' }),
-  )
 
   subjectRoutes(app, store)
   schemaRoutes(app, store)

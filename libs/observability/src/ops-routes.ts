@@ -1,5 +1,17 @@
-import type { FastifyInstance } from 'fastify'
 import { Gauge, type Registry } from 'prom-client'
+
+/*
+ * The part of a fastify app these routes use, typed here rather than imported: this library is
+ * bundled into @event-backbone/client, whose types must not pull in fastify's.
+ */
+interface OpsReply {
+  code(status: number): OpsReply
+  header(name: string, value: string): OpsReply
+  send(body: unknown): OpsReply
+}
+interface OpsApp {
+  get(path: string, handler: (request: unknown, reply: OpsReply) => Promise<unknown>): unknown
+}
 
 /** docs/metrics.md has the same table. */
 export const opsMetricNames = { ready: 'eb_service_ready' } as const
@@ -16,7 +28,7 @@ export interface ReadinessCheck {
  * with the failing checks otherwise) and `/metrics` (Prometheus text format).
  */
 export function registerOpsRoutes(
-  app: FastifyInstance,
+  app: OpsApp,
   options: {
     readonly service: string
     readonly metrics: Registry
