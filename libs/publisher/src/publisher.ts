@@ -10,7 +10,7 @@ import {
 } from '@event-backbone/errors'
 import type { Span } from '@opentelemetry/api'
 import { type Admin, Kafka, logLevel as KafkaLogLevel, type Message } from 'kafkajs'
-import { activeTracer } from '#libs/kafka'
+import { activeTracer, sourceReference } from '#libs/kafka'
 import { RecordAccumulator } from './accumulator.ts'
 import { OrderedAdmission, type Ticket } from './admission.ts'
 import { batchError } from './kafka-errors.ts'
@@ -81,6 +81,7 @@ export function createPublisher<Events extends object>(options: PublisherOptions
 
 class KafkaPublisher<Events extends object> implements Publisher<Events> {
   readonly #encoder: EventEncoder<Events>
+  readonly #source: string
   readonly #limits: ResolvedLimits
   readonly #options: PublisherOptions<Events>
   readonly #producers: ProducerSlots
@@ -107,6 +108,7 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
     validateOptions(options as PublisherOptions<object>)
     this.#options = options
     this.#encoder = options.encoder
+    this.#source = sourceReference(options.source ?? options.clientId ?? PUBLISHER_DEFAULTS.clientId)
     this.#limits = resolveLimits(options as PublisherOptions<object>)
     this.#accumulator = new RecordAccumulator(this.#limits)
     const kafka =
@@ -284,7 +286,7 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
         context: { eventType },
       })
     }
-    const message = buildMessage(eventType, encoded, options, traceparent)
+    const message = buildMessage(eventType, encoded, options, traceparent, this.#source)
     const size = recordSize(message)
     if (size > this.#limits.maxBatchBytes || size > this.#limits.maxBufferedBytes) {
       throw new RecordTooLargeError(
