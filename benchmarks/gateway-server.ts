@@ -34,7 +34,12 @@ const registry = await startSchemaRegistry({ brokers: benchBrokers(), port: 0, t
 const serde = new EventSerde(new ConfluentRegistryClient(registry.url))
 // The gateway's own default linger; BENCH_LINGER_MS compares another value.
 const lingerMs = Number(process.env['BENCH_LINGER_MS'] ?? GATEWAY_LINGER_MS)
-const publisher = createPublisher({ kafka, encoder: catalogEncoder(serde), lingerMs })
+const publisher = createPublisher({
+  kafka,
+  encoder: catalogEncoder(serde, { registryUrl: registry.url }),
+  clientId: 'ingest-gateway',
+  lingerMs,
+})
 await publisher.connect()
 const gateway = await buildIngestApp({
   publisher,

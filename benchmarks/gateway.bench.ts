@@ -78,6 +78,16 @@ try {
     unit: 'Cel',
     location: 'plant-2/line-4',
   })
+  // The same reading as a binary-mode CloudEvent: the attributes in ce-* headers, the data as body.
+  const ceData = JSON.parse(body) as Record<string, unknown>
+  const ceHeaders = {
+    'ce-specversion': '1.0',
+    'ce-id': String(ceData['eventId']),
+    'ce-type': 'dev.eventbackbone.events.SensorReading',
+    'ce-source': String(ceData['source']),
+    'ce-time': String(ceData['occurredAt']),
+  }
+  for (const name of ['eventId', 'occurredAt', 'source']) delete ceData[name]
   const targets = {
     hello: { url: `${urls.hello}/` },
     gateway: {
@@ -85,6 +95,12 @@ try {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key' },
       body,
+    },
+    cloudevents: {
+      url: `${urls.gateway}/v1/cloudevents`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench-key', ...ceHeaders },
+      body: JSON.stringify(ceData),
     },
   }
   type Name = keyof typeof targets
@@ -107,14 +123,17 @@ try {
   // Warm-up (JIT, the publisher's connections, schema registration), not recorded.
   await load('hello', { duration: 1 })
   await load('gateway', { duration: 2 })
-  const rates: Record<Name, number[]> = { hello: [], gateway: [] }
+  await load('cloudevents', { duration: 2 })
+  const rates: Record<Name, number[]> = { hello: [], gateway: [], cloudevents: [] }
   // How the publisher carried the gateway's max-rate runs: records per batch, batch cycles per second.
   const batchSizes: number[] = []
   const batchesPerSecond: number[] = []
   // CPU time of the server process per answered request (the broker and autocannon not included).
-  const cpuPerRequest: Record<Name, number[]> = { hello: [], gateway: [] }
+  const cpuPerRequest: Record<Name, number[]> = { hello: [], gateway: [], cloudevents: [] }
+  const names: Name[] = ['hello', 'gateway', 'cloudevents']
   for (let round = 0; round < ROUNDS; round++) {
-    const order: Name[] = round % 2 === 0 ? ['hello', 'gateway'] : ['gateway', 'hello']
+    // Each round starts with the next server, so none always runs first (or last) on a warming machine.
+    const order = names.map((_, i) => names[(i + round) % names.length]!)
     for (const name of order) {
       const before = await publisherStats()
       const result = await load(name)
@@ -133,6 +152,11 @@ try {
     'gateway POST SensorReading, 202 after acks=all (max rate)',
     'req/s',
     rates.gateway,
+  )
+  const cloudEventsCase = caseResult(
+    'gateway POST /v1/cloudevents binary mode SensorReading, 202 after acks=all (max rate)',
+    'req/s',
+    rates.cloudevents,
   )
 
   const halfRate = Math.max(1, Math.round(gatewayCase.median / 2))
@@ -156,11 +180,13 @@ try {
     cases: [
       helloCase,
       gatewayCase,
+      cloudEventsCase,
       caseResult(`gateway rate achieved at half max (target ${halfRate} req/s)`, 'req/s', achieved),
       caseResult('gateway p50 latency at half max rate', 'ms', p50),
       caseResult('gateway p99 latency at half max rate', 'ms', p99),
       caseResult('server process CPU per request: hello-world', 'µs', cpuPerRequest.hello),
       caseResult('server process CPU per request: gateway', 'µs', cpuPerRequest.gateway),
+      caseResult('server process CPU per request: gateway CloudEvents', 'µs', cpuPerRequest.cloudevents),
       caseResult('gateway max rate: records per produce batch', 'records', batchSizes),
       caseResult(
         'gateway max rate: produce batches per second (one in flight)',
@@ -168,10 +194,13 @@ try {
         batchesPerSecond,
       ),
     ],
-    ratios: [ratio('gateway / fastify hello-world', gatewayCase, helloCase, 0.3)],
+    ratios: [
+      ratio('gateway / fastify hello-world', gatewayCase, helloCase, 0.3),
+      ratio('gateway CloudEvents binary / fastify hello-world', cloudEventsCase, helloCase, 0.3),
+    ],
     notes: [
-      `autocannon ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${DURATION_S} s per run, ${ROUNDS} rounds alternating order after an unrecorded warm-up; both servers in one child process, autocannon in the bench process, on a ${process.env['KAFKA_BROKERS']} broker on the same machine`,
-      `the gateway run authenticates (SHA-256 of the key), parses and validates the JSON against the Avro schema, encodes Avro and waits for acks=all through the coalescing publisher (linger ${process.env['BENCH_LINGER_MS'] ?? '0, the gateway default'} ms) before answering 202`,
+      `autocannon ${CONNECTIONS} connections, pipelining ${PIPELINING}, ${DURATION_S} s per run, ${ROUNDS} rounds rotating the order after an unrecorded warm-up; both servers in one child process, autocannon in the bench process, on a ${process.env['KAFKA_BROKERS']} broker on the same machine`,
+      `the gateway run authenticates (SHA-256 of the key), parses and validates the JSON against the Avro schema, encodes Avro and waits for acks=all through the coalescing publisher (linger ${process.env['BENCH_LINGER_MS'] ?? '0, the gateway default'} ms) before answering 202; the CloudEvents run does the same for a binary-mode CloudEvent (ce-* headers checked and validated by the SDK's strict CloudEvent, attributes mapped to the event) and writes the CloudEvents Kafka headers`,
       `1-minute load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end (the machine is shared; rates above the core count mean the servers and the broker waited for CPU)`,
       `latency: ${halfRate} req/s (half the median max) evenly paced, open loop, over at most ${CONNECTIONS} keep-alive connections, counted from when each request was due; ${LATENCY_ROUNDS} runs of ${DURATION_S} s; every response checked to be 2xx (autocannon's overallRate sends full-speed bursts once a second, so it is not used here)`,
     ],

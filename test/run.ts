@@ -86,6 +86,14 @@ if (needsPrometheus && !(existsSync('/usr/bin/prometheus') && existsSync('/usr/b
   if ((await runStep('ensure prometheus', 'bash', ['scripts/ensure-prometheus.sh'])) !== 0) await shutdown(1)
 }
 
+// The tracing smoke sends spans to a real Jaeger, built from its Go module into the cache
+// (scripts/ensure-jaeger.sh). A cold build takes minutes, so it starts now, in the background, and
+// overlaps the checks and the concurrent tests; the smoke runs with the whole-stack tests, after them.
+const needsJaeger = files.includes('test/e2e/tracing-smoke.test.ts')
+const jaegerBuild = needsJaeger
+  ? runStep('ensure jaeger', 'bash', ['scripts/ensure-jaeger.sh'])
+  : Promise.resolve(0)
+
 // One Kafka and one schema registry for the whole run: tests that use the catalog's fixed topics
 // and subjects share the registry, so every test sees the same schema ids.
 const kafkaPromise = provideKafka().then(async (kafka) => {
@@ -157,6 +165,11 @@ const mainCode = await nodeTest(
   files.filter((file) => !heavy(file)),
   process.env['TEST_CONCURRENCY'] ?? '2',
 )
+if (needsJaeger) {
+  const jaegerStarted = Date.now()
+  if ((await jaegerBuild) !== 0) await shutdown(1)
+  say(`jaeger ready (waited ${((Date.now() - jaegerStarted) / 1000).toFixed(1)} s for its build)`)
+}
 const heavyCode = await nodeTest('whole-stack tests', files.filter(heavy), '1')
 const code = mainCode !== 0 ? mainCode : heavyCode
 say(`finished in ${((Date.now() - started) / 1000).toFixed(1)} s`)

@@ -15,6 +15,32 @@ export type {
   TopicSpec,
 } from './src/topics/provision.ts'
 export { ensureTopics, partitionCounts, specDurability, waitForTopics } from './src/topics/provision.ts'
+export {
+  BackboneAttr,
+  ExceptionAttr,
+  exceptionAttributes,
+  KAFKA,
+  MessagingAttr,
+  MessagingOperation,
+} from './src/trace/attributes.ts'
+export {
+  activeTraceparent,
+  activeTracer,
+  contextFromHeaders,
+  contextFromTraceparent,
+  traceparentOf,
+} from './src/trace/record-trace.ts'
+export type { CloudEventAttributes, CloudEventMetadata } from './src/wire/cloudevents.ts'
+export {
+  AVRO_CONTENT_TYPE,
+  CLOUDEVENTS_PREFIX,
+  CLOUDEVENTS_SPEC_VERSION,
+  CloudEventHeader,
+  cloudEventHeaders,
+  readCloudEventAttributes,
+  schemaReference,
+  sourceReference,
+} from './src/wire/cloudevents.ts'
 export type { Durability, DurabilityProfile } from './src/wire/durability.ts'
 export { defaultDurability, durabilityFor, parseDurabilityProfile } from './src/wire/durability.ts'
 export {

@@ -12,6 +12,7 @@ export {
 export type {
   EncodedEvent,
   EventEncoder,
+  EventFacts,
   Headers,
   HeaderValue,
   PublishEntry,

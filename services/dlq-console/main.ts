@@ -2,7 +2,7 @@
  * The dead-letter console: HTTP API and web page over libs/dlq. Configuration from the environment
  * (docs/dlq.md, docs/service-kit.md): KAFKA_BROKERS, SCHEMA_REGISTRY_URL, SERVICE_PORT (or
  * DLQ_CONSOLE_PORT), SERVICE_HOST (or DLQ_CONSOLE_HOST), DLQ_OPERATORS / DLQ_OPERATOR_TOKEN,
- * DLQ_READ_TOKEN, DLQ_METRICS_INTERVAL.
+ * DLQ_READ_TOKEN, DLQ_METRICS_INTERVAL, DLQ_HISTORY_WINDOW.
  *
  *   KAFKA_BROKERS=localhost:9092 DLQ_OPERATORS=alice:s3cret-token node services/dlq-console/main.ts
  */
@@ -35,6 +35,7 @@ await runService(
       host: kit.host,
       port: kit.port,
       metricsIntervalMs,
+      historyWindowMs: envDurationMs(env, 'DLQ_HISTORY_WINDOW', 3_600_000),
     })
     kit.logger.info({ url: console.http.url, readOpen: auth.readOpen }, 'dlq console listening')
     kit.stopOnSignals([{ name: 'dlq-console', stop: () => console.close() }])

@@ -20,7 +20,7 @@ await runService({ name: 'ingest-gateway', defaultPort: 8080 }, async (kit) => {
   const serde = new EventSerde(new ConfluentRegistryClient(config.registryUrl, { timeoutMs: 5_000 }))
   const publisher = createPublisher({
     kafka,
-    encoder: catalogEncoder(serde),
+    encoder: catalogEncoder(serde, { registryUrl: config.registryUrl }),
     clientId: 'ingest-gateway',
     lingerMs: config.lingerMs,
   })

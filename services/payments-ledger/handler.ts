@@ -68,6 +68,7 @@ async function postPayment(
       return undefined
     }
     await emitEvent(ctx, serde, 'LedgerPosting', decision.posting)
+    logger.debug({ paymentId: payment.paymentId, eventId: payment.eventId }, 'payment posted')
     return [[payment.paymentId, postedEntry(payment, decision.posting)]]
   })
   countApplied(metrics, applied, 'posted')

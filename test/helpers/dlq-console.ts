@@ -12,7 +12,12 @@ export const aliceToken = 'alice-token-0123456789'
 export async function testConsole(
   t: TestContext,
   kafka: Kafka,
-  options: { topics?: ReplayTopics; serde?: EventSerde } = {},
+  options: {
+    topics?: ReplayTopics
+    serde?: EventSerde
+    metricsIntervalMs?: number
+    replayChunkSize?: number
+  } = {},
 ): Promise<DlqConsole> {
   const console = await startDlqConsole({
     kafka,

@@ -2,15 +2,14 @@ import { parseArgs } from 'node:util'
 import { UsageError } from '@event-backbone/errors'
 import { Header } from '../../consumer/index.ts'
 import {
-  cancelJob,
   dryRun,
   inspect,
+  JobAction,
+  JobManager,
   listDeadLetterTopics,
   planReplay,
   ReplayTarget,
   readAudit,
-  readJobs,
-  startReplay,
 } from '../../dlq/index.ts'
 import { connectionOptions, type DlqContext, dlqContext } from './dlq/context.ts'
 import { progressBar } from './dlq/progress-bar.ts'
@@ -30,6 +29,7 @@ export const dlqUsage = `usage: backbone dlq <list|show|replay|jobs|audit> [opti
   replay --resume <job-id> [--yes]        resumes a job after its last committed progress
   jobs [--json]                           replay jobs and their progress
   jobs cancel <job-id>                    cancels a job (fences a replayer still running it)
+  jobs resume <job-id>                    resumes a paused or stopped job here (as replay --resume --yes)
   audit [--job ID]                        the replay audit trail
 
 common: --brokers host:port (else KAFKA_BROKERS), --registry URL (else SCHEMA_REGISTRY_URL, else
@@ -127,17 +127,22 @@ async function show(args: string[]): Promise<number> {
   return 0
 }
 
+function jobManager(ctx: DlqContext): JobManager {
+  return new JobManager({ kafka: ctx.kafka, serde: ctx.serde })
+}
+
 async function runJob(
   ctx: DlqContext,
   json: boolean,
-  options: Parameters<typeof startReplay>[0],
+  job: Parameters<JobManager['start']>[0],
 ): Promise<number> {
-  const run = startReplay(options)
+  const jobs = jobManager(ctx)
+  const run = jobs.start(job)
   if (!json) run.on('progress', progressBar())
   const stopped = untilSignal().then(() => 'signal' as const)
   const outcome = await Promise.race([run.done, stopped])
   if (outcome === 'signal') {
-    run.pause(ctx.operator)
+    await jobs.control(run.id, JobAction.pause, ctx.operator)
     process.stderr.write(`\nstopped; resume with: backbone dlq replay --resume ${run.id} --yes\n`)
     return 130
   }
@@ -167,7 +172,7 @@ async function replay(args: string[]): Promise<number> {
   const ctx = await dlqContext(values)
   const serde = ctx.serde ? { serde: ctx.serde } : {}
   if (values.resume) {
-    return runJob(ctx, values.json, { kafka: ctx.kafka, ...serde, jobId: values.resume, by: ctx.operator })
+    return runJob(ctx, values.json, { jobId: values.resume, by: ctx.operator })
   }
   const topic = positionals[0]
   if (!topic) throw new UsageError(`dlq replay needs a dead-letter topic\n${dlqUsage}`)
@@ -197,7 +202,7 @@ async function replay(args: string[]): Promise<number> {
     emit(values.json, { dryRun: true, ...report }, human)
     return 0
   }
-  return runJob(ctx, values.json, { kafka: ctx.kafka, ...serde, spec })
+  return runJob(ctx, values.json, { spec })
 }
 
 async function jobs(args: string[]): Promise<number> {
@@ -207,15 +212,22 @@ async function jobs(args: string[]): Promise<number> {
     options: { ...connectionOptions, by: { type: 'string' } },
   })
   const ctx = await dlqContext(values)
-  if (positionals[0] === 'cancel') {
+  const jobs = jobManager(ctx)
+  if (positionals[0] === JobAction.resume) {
+    const id = positionals[1]
+    if (!id) throw new UsageError('dlq jobs resume needs a job id')
+    return runJob(ctx, values.json, { jobId: id, by: ctx.operator })
+  }
+  if (positionals[0] === JobAction.cancel) {
     const id = positionals[1]
     if (!id) throw new UsageError('dlq jobs cancel needs a job id')
-    const state = await cancelJob({ kafka: ctx.kafka, jobId: id, by: ctx.operator })
-    emit(values.json, state, `job ${id} cancelled after ${state.counts.replayed} replayed`)
+    await jobs.control(id, JobAction.cancel, ctx.operator)
+    const state = await jobs.get(id)
+    emit(values.json, state, `job ${id} cancelled after ${state?.counts.replayed ?? 0} replayed`)
     return 0
   }
   if (positionals[0] !== undefined) throw new UsageError(`unknown dlq jobs command '${positionals[0]}'`)
-  const all = await readJobs(ctx.kafka)
+  const all = await jobs.list()
   emit(
     values.json,
     all,

@@ -31,7 +31,8 @@ export interface Encoder<V> {
 export type RawValue = Buffer | string | null
 
 export interface EmitOptions<V> {
-  readonly headers?: IHeaders
+  /** The output's headers, or a function of its encoded value (for headers that name its schema). */
+  readonly headers?: IHeaders | ((value: RawValue) => IHeaders)
   readonly partition?: number
   readonly encoder?: Encoder<V>
 }

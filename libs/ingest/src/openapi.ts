@@ -1,5 +1,6 @@
 import { catalogEntry, type EventType, schemaType } from '@event-backbone/catalog'
 import type avsc from 'avsc'
+import { cloudEventsOpenApi } from './cloudevents/openapi.ts'
 
 type JsonSchema = Record<string, unknown>
 
@@ -201,15 +202,23 @@ export function openApiDocument(eventTypes: readonly EventType[]): Record<string
     },
   }
   for (const eventType of eventTypes) schemas[eventType] = jsonSchema(schemaType(eventType) as Node)
+  const cloudEvents = cloudEventsOpenApi(
+    eventTypes,
+    schemas as Record<string, JsonSchema>,
+    errorRef,
+    unavailable,
+  )
+  Object.assign(schemas, cloudEvents.schemas)
   return {
     openapi: '3.1.0',
     info: {
       title: 'event-backbone ingest gateway',
       version: '1',
-      description: 'Publish catalog events over HTTP. A 202 means Kafka acknowledged the event (acks=all).',
+      description:
+        'Publish catalog events over HTTP, as JSON or as CloudEvents. A 202 means Kafka acknowledged the event (acks=all).',
     },
     security: [{ bearer: [] }, { apiKey: [] }],
-    paths: Object.assign({}, ...eventTypes.map(operations)),
+    paths: Object.assign({}, ...eventTypes.map(operations), cloudEvents.paths),
     components: {
       schemas,
       securitySchemes: {

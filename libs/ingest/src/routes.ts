@@ -1,134 +1,36 @@
-import { performance } from 'node:perf_hooks'
-import { eventTypes as catalogEventTypes, type EventType, type EventTypeMap } from '@event-backbone/catalog'
-import { PublishTimeoutError } from '@event-backbone/errors'
+import type { EventType, EventTypeMap } from '@event-backbone/catalog'
+import { trace } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Registry } from 'prom-client'
-import { type Publisher, type PublishOptions, type PublishResult, parseTraceparent } from '#libs/publisher'
-import { problemFor, type Rate, RateLimiter, REQUEST_ID_HEADER, sendProblem } from '#libs/service'
-import { type ApiKey, findApiKey, mayPublish, presentedKey } from './api-keys.ts'
-import { Deadlines } from './deadlines.ts'
+import type { PublishOptions } from '#libs/publisher'
+import { mayPublish } from './api-keys.ts'
+import { registerCloudEventRoutes } from './cloudevents/routes.ts'
+import { GatewayCore, type IngestOptions, REQUEST_ID, requestTraceparent, send } from './gateway-core.ts'
 import { invalidEvent, type Problem, problem, publishProblem } from './http-errors.ts'
-import { acceptJsonOnly, JsonBodyError } from './json-body.ts'
+import { acceptJsonOnly } from './json-body.ts'
 import { type FieldError, jsonToEvent } from './json-to-event.ts'
-import { type IngestMetrics, ingestMetrics } from './metrics.ts'
 import { openApiDocument } from './openapi.ts'
 
-export const INGEST_DEFAULTS = {
-  bodyLimit: 1024 * 1024,
-  maxBatchItems: 500,
-  publishTimeoutMs: 10_000,
-  retryAfterSeconds: 5,
-} as const
-
-export interface IngestOptions {
-  /** The catalog publisher (createPublisher with catalogEncoder); only `publish` is used. */
-  readonly publisher: Pick<Publisher<EventTypeMap>, 'publish'>
-  readonly keys: readonly ApiKey[]
-  /** Registry for the ingest metrics; none: no metrics. */
-  readonly metrics?: Registry
-  /** Event types served; default every type of the catalog (each key narrows it further). */
-  readonly eventTypes?: readonly EventType[]
-  readonly bodyLimit?: number
-  readonly maxBatchItems?: number
-  /** How long a request waits for the broker's acknowledgement before it answers 503. */
-  readonly publishTimeoutMs?: number
-  readonly retryAfterSeconds?: number
-  /** Requests per API key (a key's own `rate` wins); none: unlimited. */
-  readonly rateLimit?: Rate
-  /** Failed authentications per client address; none: unlimited. */
-  readonly authFailureLimit?: Rate
-}
+export { INGEST_DEFAULTS, type IngestOptions } from './gateway-core.ts'
 
 interface Params {
   readonly eventType: string
 }
 
-const REQUEST_ID = REQUEST_ID_HEADER
-/** The service kit's one error shape (docs/service-kit.md). */
-const send = sendProblem
-
 /**
- * Registers `POST /v1/events/:eventType`, `POST /v1/events/:eventType/batch` and
- * `GET /openapi.json` in their own fastify scope (their JSON parser, limits and error handler
- * do not leak to the service's other routes). docs/ingest-gateway.md describes the contract.
+ * Registers `POST /v1/events/:eventType`, `POST /v1/events/:eventType/batch`, the CloudEvents
+ * route `POST /v1/cloudevents` and `GET /openapi.json`, each set in its own fastify scope (their
+ * body parsers, limits and error handler do not leak to the service's other routes).
+ * docs/ingest-gateway.md describes the contract.
  */
 export async function registerIngestRoutes(app: FastifyInstance, options: IngestOptions): Promise<void> {
-  const served = new Set<string>(options.eventTypes ?? catalogEventTypes())
-  const known = [...served]
-  const bodyLimit = options.bodyLimit ?? INGEST_DEFAULTS.bodyLimit
-  const maxBatchItems = options.maxBatchItems ?? INGEST_DEFAULTS.maxBatchItems
-  const publishTimeoutMs = options.publishTimeoutMs ?? INGEST_DEFAULTS.publishTimeoutMs
-  const retryAfter = options.retryAfterSeconds ?? INGEST_DEFAULTS.retryAfterSeconds
-  const metrics: IngestMetrics | undefined = options.metrics ? ingestMetrics(options.metrics) : undefined
+  const core = new GatewayCore(options)
+  const { served, known, bodyLimit, maxBatchItems, retryAfter, metrics } = core
   let openApi: Record<string, unknown> | undefined
 
-  const keyLimits = new RateLimiter(options.rateLimit ?? { perSecond: 1, burst: 1 })
-  const failureLimits = options.authFailureLimit ? new RateLimiter(options.authFailureLimit) : undefined
-  const tooMany = (retryAfterSeconds: number, message: string): Problem => ({
-    ...problem(429, 'rate_limited', message),
-    retryAfter: retryAfterSeconds,
-  })
-
-  const deadlines = new Deadlines(publishTimeoutMs)
-  const timedOut = (eventType: string) => () =>
-    new PublishTimeoutError(
-      `no acknowledgement within ${publishTimeoutMs} ms; the event may still be stored`,
-      {
-        context: { eventType },
-      },
-    )
-
-  /** Publishes with a deadline: a 503 is better than a client whose request hangs for minutes. */
-  const publish = (eventType: EventType, event: EventTypeMap[EventType], publishOptions: PublishOptions) => {
-    const started = performance.now()
-    const publishing = options.publisher.publish(eventType, event as never, publishOptions)
-    return deadlines.bound(publishing, timedOut(eventType)).then(
-      (result: PublishResult) => {
-        metrics?.published(eventType, (performance.now() - started) / 1_000, true)
-        return result
-      },
-      (error: unknown) => {
-        metrics?.published(eventType, (performance.now() - started) / 1_000, false)
-        throw error
-      },
-    )
-  }
-
-  // Cheapest checks first, none of which reads the body: who, then which type, then may they.
+  // Who (and how often), then which type, then may they: none of it reads the body.
   const gate = async (request: FastifyRequest, reply: FastifyReply) => {
-    reply.header(REQUEST_ID, request.id)
-    // An address that failed too often is refused before its key is even looked at: answering
-    // a valid key normally would tell a guesser when it has found one.
-    const blocked = failureLimits?.check(request.ip)
-    if (blocked && !blocked.ok) {
-      return send(
-        reply,
-        tooMany(blocked.retryAfterSeconds, 'too many failed authentications from this address; retry later'),
-      )
-    }
-    const unauthorized = (message: string) => {
-      failureLimits?.take(request.ip)
-      return send(reply, problem(401, 'unauthorized', message))
-    }
-    const secret = presentedKey(request.headers)
-    if (secret === undefined) {
-      return unauthorized('an API key is required: send Authorization: Bearer <key> or x-api-key')
-    }
-    const key = findApiKey(options.keys, secret)
-    if (key === undefined) return unauthorized('the API key is not valid')
-    const keyRate = key.rate ?? options.rateLimit
-    if (keyRate) {
-      const admitted = keyLimits.take(key.name, 1, keyRate)
-      if (!admitted.ok) {
-        return send(
-          reply,
-          tooMany(
-            admitted.retryAfterSeconds,
-            `the API key "${key.name}" is over its rate limit; retry later`,
-          ),
-        )
-      }
-    }
+    const key = core.authenticate(request, reply)
+    if (key === undefined) return reply
     const { eventType } = request.params as Params
     if (!served.has(eventType)) {
       return send(
@@ -145,51 +47,29 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
         problem(403, 'forbidden', `the API key "${key.name}" may not publish ${eventType}`, { eventType }),
       )
     }
-    const traceparent = request.headers['traceparent']
-    if (traceparent !== undefined && (typeof traceparent !== 'string' || !parseTraceparent(traceparent))) {
-      return send(
-        reply,
-        problem(400, 'invalid_traceparent', 'the traceparent header is not a valid W3C traceparent', {
-          header: 'traceparent',
-        }),
-      )
-    }
+    const trace = requestTraceparent(request)
+    if ('status' in trace) return send(reply, trace)
     return undefined
   }
 
+  const publish = (eventType: EventType, event: EventTypeMap[EventType], publishOptions: PublishOptions) =>
+    core.publish(eventType, event, publishOptions)
+
   const traceOf = (request: FastifyRequest): PublishOptions => {
+    // A traced request's server span already continues the caller's traceparent, and the
+    // publish span is its child: passing the header on would skip the request span.
+    if (trace.getActiveSpan()?.isRecording()) return {}
     const traceparent = request.headers['traceparent']
     return typeof traceparent === 'string' ? { traceparent } : {}
   }
 
-  const failed = (request: FastifyRequest, reply: FastifyReply, eventType: string, error: unknown) => {
-    const answer = publishProblem(error, retryAfter)
-    request.log.warn(
-      { requestId: reply.getHeader(REQUEST_ID), eventType, status: answer.status, err: error },
-      'publish failed',
-    )
-    return answer
-  }
+  const failed = (request: FastifyRequest, reply: FastifyReply, eventType: string, error: unknown) =>
+    core.failed(request, reply, eventType, error)
 
   await app.register(async (scope) => {
     acceptJsonOnly(scope, bodyLimit)
 
-    scope.setErrorHandler((error, request, reply) => {
-      if (error instanceof JsonBodyError) {
-        return send(
-          reply,
-          problem(
-            400,
-            'invalid_json',
-            error.message,
-            error.position === undefined ? {} : { position: error.position },
-          ),
-        )
-      }
-      const answer = problemFor(error, { retryAfterSeconds: retryAfter })
-      if (answer.status >= 500) request.log.error({ err: error }, 'ingest request failed')
-      return send(reply, answer)
-    })
+    scope.setErrorHandler(core.errorHandler)
 
     scope.addHook('onResponse', async (request, reply) => {
       const eventType = (request.params as Partial<Params> | undefined)?.eventType
@@ -208,6 +88,7 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
       if (!conversion.ok) return send(reply, invalidEvent(eventType, conversion.errors))
       try {
         const stored = await publish(eventType, conversion.event, traceOf(request))
+        request.log.debug({ eventType, eventId: conversion.event.eventId, ...stored }, 'event published')
         return reply.code(202).send({ eventId: conversion.event.eventId, ...stored })
       } catch (error) {
         return send(reply, failed(request, reply, eventType, error))
@@ -273,4 +154,6 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
       })
     })
   })
+
+  await registerCloudEventRoutes(app, core)
 }

@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino'
 import { REDACTED, redactPaths } from './redaction.ts'
+import { traceLogFields } from './trace-log.ts'
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -25,6 +26,8 @@ export function createLogger(
     level,
     base: { service: name },
     redact: { paths: [...redactPaths], censor: REDACTED },
+    // trace_id and span_id of the active span on every line (docs/tracing.md).
+    mixin: traceLogFields,
   }
   return destination ? pino(options, destination) : pino(options)
 }

@@ -8,14 +8,23 @@ import {
   RecordTooLargeError,
   TopicNotFoundError,
 } from '@event-backbone/errors'
+import type { Span } from '@opentelemetry/api'
 import { type Admin, Kafka, logLevel as KafkaLogLevel, type Message } from 'kafkajs'
+import { activeTracer, sourceReference } from '#libs/kafka'
 import { RecordAccumulator } from './accumulator.ts'
 import { OrderedAdmission, type Ticket } from './admission.ts'
 import { batchError } from './kafka-errors.ts'
 import { assignOffsets } from './offsets.ts'
 import { PUBLISHER_DEFAULTS, type ResolvedLimits, resolveLimits, validateOptions } from './options.ts'
 import { idempotentProducer, ProducerSlots } from './producer-slots.ts'
-import { buildMessage, chooseTraceparent, type OutgoingMessage, recordSize } from './record.ts'
+import { describePublish, endPublishSpan, startPublishSpan } from './publish-span.ts'
+import {
+  buildMessage,
+  chooseTraceparent,
+  hasExplicitTraceparent,
+  type OutgoingMessage,
+  recordSize,
+} from './record.ts'
 import { SettlementTracker } from './settlement.ts'
 import { TopicDirectory } from './topic-directory.ts'
 import type {
@@ -72,6 +81,7 @@ export function createPublisher<Events extends object>(options: PublisherOptions
 
 class KafkaPublisher<Events extends object> implements Publisher<Events> {
   readonly #encoder: EventEncoder<Events>
+  readonly #source: string
   readonly #limits: ResolvedLimits
   readonly #options: PublisherOptions<Events>
   readonly #producers: ProducerSlots
@@ -98,6 +108,7 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
     validateOptions(options as PublisherOptions<object>)
     this.#options = options
     this.#encoder = options.encoder
+    this.#source = sourceReference(options.source ?? options.clientId ?? PUBLISHER_DEFAULTS.clientId)
     this.#limits = resolveLimits(options as PublisherOptions<object>)
     this.#accumulator = new RecordAccumulator(this.#limits)
     const kafka =
@@ -149,7 +160,21 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
     const ticket = this.#admission.open()
     const id = this.#settlement.open()
     // Callbacks rather than async functions: this runs once per event, and every async hop costs.
-    return new Promise<PublishResult>((resolve, reject) => {
+    return new Promise<PublishResult>((settleOk, settleError) => {
+      const tracer = activeTracer()
+      let span: Span | undefined
+      let resolve: (result: PublishResult) => void = settleOk
+      let reject: (error: unknown) => void = settleError
+      if (tracer) {
+        resolve = (result) => {
+          endPublishSpan(span!, { result })
+          settleOk(result)
+        }
+        reject = (error) => {
+          if (span) endPublishSpan(span, { error })
+          settleError(error)
+        }
+      }
       const fail = (error: unknown) => {
         this.#admission.cancel(ticket)
         this.#settlement.settle(id)
@@ -160,6 +185,12 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
       let encoding: Promise<EncodedEvent>
       try {
         traceparent = chooseTraceparent(options, this.#options.activeTraceparent)
+        if (tracer) {
+          const explicit = hasExplicitTraceparent(options) ? traceparent : undefined
+          const started = startPublishSpan(tracer, eventType, explicit)
+          span = started.span
+          traceparent = started.traceparent ?? traceparent
+        }
         encoding = this.#encoder.encode(eventType, event)
       } catch (error) {
         fail(encodeError(eventType, error))
@@ -169,6 +200,7 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
         (encoded) => {
           try {
             const record = this.#record(id, eventType, encoded, options, traceparent, resolve, reject)
+            if (span) describePublish(span, record.topic, record.message.key)
             if (this.#topics.isKnown(record.topic)) this.#enqueue(ticket, record)
             else {
               this.#topicExists(record.topic, eventType).then((exists) => {
@@ -254,7 +286,7 @@ class KafkaPublisher<Events extends object> implements Publisher<Events> {
         context: { eventType },
       })
     }
-    const message = buildMessage(eventType, encoded, options, traceparent)
+    const message = buildMessage(eventType, encoded, options, traceparent, this.#source)
     const size = recordSize(message)
     if (size > this.#limits.maxBatchBytes || size > this.#limits.maxBufferedBytes) {
       throw new RecordTooLargeError(

@@ -1,4 +1,6 @@
 import { InvalidTraceparentError } from '@event-backbone/errors'
+import { cloudEventHeaders } from '#libs/kafka'
+import { PUBLISHER_DEFAULTS } from './options.ts'
 import {
   formatTraceparent,
   generateTraceparent,
@@ -40,23 +42,34 @@ export function chooseTraceparent(
   return context ? formatTraceparent(context) : generateTraceparent()
 }
 
+/** Whether the caller chose the trace (option or header) rather than leaving it to the context. */
+export function hasExplicitTraceparent(options: PublishOptions | undefined): boolean {
+  return options?.traceparent !== undefined || options?.headers?.[TRACEPARENT_HEADER] !== undefined
+}
+
 function headerText(value: HeaderValue | undefined): string | undefined {
   return value === undefined ? undefined : Buffer.isBuffer(value) ? value.toString('latin1') : value
 }
 
-/** Encoder headers, then caller headers, then the publisher's own, which always win. */
+/**
+ * Encoder headers, then caller headers, then the publisher's own, which always win: the trace, the
+ * event type and, when the encoder told the event's facts, the CloudEvents binding.
+ */
 export function buildMessage(
   eventType: string,
   encoded: EncodedEvent,
   options: PublishOptions | undefined,
   traceparent: string,
+  source: string = PUBLISHER_DEFAULTS.clientId,
 ): OutgoingMessage {
+  const facts = encoded.cloudEvent
   return {
     key: encoded.key,
     value: encoded.value,
     headers: {
       ...encoded.headers,
       ...options?.headers,
+      ...(facts && cloudEventHeaders({ ...facts, source: options?.source ?? source, traceparent })),
       [TRACEPARENT_HEADER]: traceparent,
       [EVENT_TYPE_HEADER]: eventType,
     },

@@ -9,6 +9,20 @@ export interface EncodedEvent {
   readonly key: Buffer | string | null
   readonly value: Buffer
   readonly headers?: Headers
+  /**
+   * The event's CloudEvents facts: with them the record carries the CloudEvents Kafka binding
+   * (libs/kafka/src/wire/cloudevents.ts); the publisher adds `source` and `traceparent`.
+   */
+  readonly cloudEvent?: EventFacts
+}
+
+/** What only the encoder knows of an event: its id, namespaced type, time and registry schema. */
+export interface EventFacts {
+  readonly id: string
+  readonly type: string
+  readonly time: Date | number | string
+  readonly dataschema: string
+  readonly contentType?: string
 }
 
 /**
@@ -25,6 +39,11 @@ export interface PublishOptions {
   readonly traceparent?: string
   /** Extra headers. The publisher's own (`traceparent`, `eb-event-type`) take precedence. */
   readonly headers?: Headers
+  /**
+   * `ce_source` of this record, a URI-reference; else the publisher's `source`. The gateway sets
+   * it to the source of a CloudEvent it received, as the event's producer is its client.
+   */
+  readonly source?: string
 }
 
 /** Where the broker stored the event: known only after it acknowledged (acks=all). */
@@ -68,6 +87,8 @@ export interface PublisherOptions<Events extends object> {
   readonly kafka?: Kafka
   readonly brokers?: readonly string[]
   readonly clientId?: string
+  /** `ce_source` of what this publisher writes (a URI-reference); default: `clientId`. */
+  readonly source?: string
   readonly logLevel?: logLevel
   /** How long the first record of a batch may wait for others to join it. */
   readonly lingerMs?: number

@@ -13,6 +13,7 @@ import {
   instrumentConsumers,
   type Logger,
 } from '#libs/observability'
+import { startTracing } from '#libs/tracing'
 import { envDurationMs, envString, envUrl, ServiceEnv } from './env.ts'
 import { startLagMonitor } from './lag-monitor.ts'
 import type { StopHook } from './lifecycle.ts'
@@ -64,7 +65,12 @@ export interface ConsumerService {
 export async function startConsumerService(options: ConsumerServiceOptions): Promise<ConsumerService> {
   const env = options.env ?? process.env
   // Every shared variable is read before anything connects: a bad value fails fast.
-  const kit = serviceKit({ name: options.name, env })
+  // A main (handleSignals) owns the process, so it registers the trace SDK; tests in-process do not.
+  const kit = serviceKit({
+    name: options.name,
+    env,
+    ...(options.handleSignals ? { tracing: startTracing(options.name, env) } : {}),
+  })
   const logger = kit.logger
   const groupId = envString(env, ServiceEnv.group, options.name)
   const kafka = options.kafka ?? kit.kafka()

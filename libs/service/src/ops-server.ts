@@ -8,6 +8,7 @@ import Fastify, {
 import type { Registry } from 'prom-client'
 import { type Logger, type ReadinessCheck, registerOpsRoutes } from '#libs/observability'
 import { type ProblemOptions, REQUEST_ID_HEADER, registerErrorHandlers } from './http-errors.ts'
+import { traceRoutes } from './http-spans.ts'
 
 export interface ServiceHttp {
   readonly app: FastifyInstance
@@ -59,6 +60,7 @@ export async function startServiceHttp(options: {
   })
   registerServiceHttpBasics(app, options.errors)
   registerOpsRoutes(app, { service: options.service, metrics: options.metrics, readiness: options.readiness })
+  traceRoutes(app)
   await options.setup?.(app)
   const host = options.host ?? '127.0.0.1'
   await app.listen({ host, port: options.port ?? 0 })

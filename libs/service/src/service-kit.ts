@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import type { Kafka, KafkaConfig } from 'kafkajs'
 import type { Registry } from 'prom-client'
 import { createLogger, type Logger, logLevels, type ReadinessCheck } from '#libs/observability'
+import { startTracing, type Tracing } from '#libs/tracing'
 import { envDurationMs, envOneOf, envPort, envString, ServiceEnv } from './env.ts'
 import type { ProblemOptions } from './http-errors.ts'
 import { serviceKafka } from './kafka-client.ts'
@@ -18,6 +19,8 @@ export interface ServiceKitOptions {
   readonly hostVariable?: string
   /** Tests replace `process.exit`. */
   readonly exit?: (code: number) => void
+  /** The process's trace SDK (libs/tracing, started by `runService`): flushed by the last stop hook. */
+  readonly tracing?: Tracing
 }
 
 export interface ServeOptions {
@@ -52,6 +55,7 @@ export interface ServiceKit {
  */
 export function serviceKit(options: ServiceKitOptions): ServiceKit {
   const env = options.env ?? process.env
+  const tracing = options.tracing
   const logger = createLogger(options.name, env)
   envOneOf(env, ServiceEnv.logLevel, logLevels, 'info')
   const alias = (own: string | undefined, shared: string) => (own ? [own, shared] : shared)
@@ -72,7 +76,8 @@ export function serviceKit(options: ServiceKitOptions): ServiceKit {
     stopOnSignals: (hooks) =>
       stopOnSignals({
         logger: logger.child({ component: 'lifecycle' }),
-        hooks,
+        // Last: the spans of the work done while stopping are exported too.
+        hooks: tracing?.enabled ? [...hooks, { name: 'tracing', stop: () => tracing.shutdown() }] : hooks,
         deadlineMs,
         ...(options.exit ? { exit: options.exit } : {}),
       }),
@@ -90,7 +95,9 @@ export async function runService(
 ): Promise<void> {
   let logger: Logger | undefined
   try {
-    const kit = serviceKit(options)
+    // First: the HTTP server spans are hooked only into routes registered while a tracer exists.
+    const tracing = startTracing(options.name, options.env ?? process.env)
+    const kit = serviceKit({ ...options, tracing })
     logger = kit.logger
     await main(kit)
   } catch (error) {

@@ -1,48 +1,72 @@
-// The dead-letter console: plain DOM, textContent only (never innerHTML), the API on the same origin.
+// The console page: navigation, dead-letter topics with their depth trend, records, replay jobs.
+// Plain DOM, textContent only (never innerHTML), the API on the same origin.
 
-const $ = (id) => document.getElementById(id)
-const state = { topic: undefined, next: undefined, records: [], job: undefined, timer: undefined }
+import { loadCatalogTopics, setupBrowser } from './browser.js'
+import { lineChart, sparkline } from './chart.js'
+import { $, age, api, cell, showError, token } from './common.js'
+import { loadGroups, setupGroups } from './groups.js'
+import { loadJobs, setupJobs } from './jobs.js'
 
-function token() {
-  return sessionStorage.getItem('dlq-token') || ''
+const state = {
+  topic: undefined,
+  next: undefined,
+  records: [],
+  job: undefined,
+  timer: undefined,
+  history: [],
+}
+const pages = ['groups', 'dead-letters', 'browser']
+
+/** One page at a time, picked by the address's hash (so the back button and links work). */
+function showPage() {
+  const wanted = location.hash.slice(1)
+  const current = pages.includes(wanted) ? wanted : 'dead-letters'
+  for (const id of pages) $(id).hidden = id !== current
+  for (const link of document.querySelectorAll('#nav a'))
+    link.classList.toggle('current', link.getAttribute('href') === `#${current}`)
+  if (current === 'groups') void loadGroups()
+  if (current === 'browser') void loadCatalogTopics()
+  if (current === 'dead-letters') void loadJobs()
 }
 
-async function api(method, path, body) {
-  const headers = { accept: 'application/json' }
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  if (token()) headers.authorization = `Bearer ${token()}`
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+async function loadDepthHistory() {
+  try {
+    state.history = (await api('GET', '/api/dead-letters/history')).topics
+  } catch (error) {
+    state.history = []
+    showError(error)
+  }
+}
+
+function historyOf(topic) {
+  return state.history.find((entry) => entry.topic === topic)?.samples ?? []
+}
+
+function drawTopicCharts(topic) {
+  const samples = historyOf(topic)
+  lineChart($('depth-chart'), [{ name: 'depth', points: samples.map((s) => [s.at, s.depth]) }], {
+    label: `depth of ${topic}`,
   })
-  const data = await response.json().catch(() => ({}))
-  if (!response.ok)
-    throw new Error(`${response.status}: ${data.message || data.error || response.statusText}`)
-  return data
-}
-
-function showError(error) {
-  $('error').textContent = error ? String(error.message || error) : ''
-}
-
-function cell(row, text) {
-  const td = document.createElement('td')
-  td.textContent = text
-  row.appendChild(td)
-}
-
-function age(ms) {
-  if (ms === undefined || ms === null) return '-'
-  const s = Math.round(ms / 1000)
-  return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`
+  lineChart(
+    $('age-chart'),
+    [
+      {
+        name: 'oldest (min)',
+        points: samples.map((s) => [s.at, Math.round((s.oldestAgeMs ?? 0) / 6000) / 10]),
+      },
+    ],
+    { label: `age of the oldest record of ${topic}` },
+  )
 }
 
 async function loadTopics() {
   showError()
   try {
     const filter = new URLSearchParams(location.search).get('filter')
-    const topics = await api('GET', `/api/topics${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`)
+    const [topics] = await Promise.all([
+      api('GET', `/api/topics${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`),
+      loadDepthHistory(),
+    ])
     const body = $('topics')
     body.replaceChildren()
     for (const t of topics) {
@@ -52,6 +76,7 @@ async function loadTopics() {
       cell(row, t.group || '?')
       cell(row, t.sourceTopic || '?')
       cell(row, String(t.depth))
+      cell(row, '').appendChild(sparkline(historyOf(t.topic).map((s) => s.depth)))
       cell(row, age(t.oldestAgeMs))
       cell(row, age(t.newestAgeMs))
       cell(
@@ -63,6 +88,7 @@ async function loadTopics() {
       row.addEventListener('click', () => openTopic(t.topic))
       body.appendChild(row)
     }
+    if (state.topic) drawTopicCharts(state.topic)
   } catch (error) {
     showError(error)
   }
@@ -98,6 +124,7 @@ async function openTopic(topic) {
   state.topic = topic
   $('current-topic').textContent = topic
   $('browse').hidden = false
+  drawTopicCharts(topic)
   $('replay').disabled = true
   $('dry-run-result').textContent = ''
   $('dry-run-sample').replaceChildren()
@@ -185,7 +212,7 @@ async function pollJob() {
     if (['done', 'cancelled', 'failed'].includes(job.status)) {
       clearInterval(state.timer)
       state.timer = undefined
-      await loadTopics()
+      await Promise.all([loadTopics(), loadJobs()])
     }
   } catch (error) {
     if (!String(error.message).startsWith('404')) showError(error)
@@ -216,6 +243,11 @@ async function control(action) {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
+  setupGroups()
+  setupBrowser()
+  setupJobs()
+  window.addEventListener('hashchange', showPage)
+  showPage()
   $('token').value = token()
   $('save-token').addEventListener('click', () => {
     sessionStorage.setItem('dlq-token', $('token').value.trim())

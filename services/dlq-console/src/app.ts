@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises'
 import type { EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
 import type { ReplayTopics } from '#libs/dlq'
+import { JobManager } from '#libs/dlq'
 import type { Logger } from '#libs/observability'
 import { type ServiceHttp, startServiceHttp } from '#libs/service'
 import type { Auth } from './auth.ts'
+import { registerBrowseRoutes } from './browse/browse-routes.ts'
 import { registerGroupRoutes } from './group-routes.ts'
-import { JobManager } from './jobs.ts'
+import { registerHistoryRoutes } from './history-routes.ts'
 import { startConsoleMetrics } from './metrics.ts'
 import { openApi } from './openapi.ts'
 import { registerDlqRoutes } from './routes.ts'
@@ -15,6 +17,11 @@ const publicDir = new URL('../public/', import.meta.url)
 const assets: Record<string, string> = {
   '/': 'index.html',
   '/console.js': 'console.js',
+  '/common.js': 'common.js',
+  '/chart.js': 'chart.js',
+  '/groups.js': 'groups.js',
+  '/browser.js': 'browser.js',
+  '/jobs.js': 'jobs.js',
   '/console.css': 'console.css',
 }
 const types: Record<string, string> = {
@@ -50,12 +57,17 @@ export async function startDlqConsole(options: {
   readonly topics?: ReplayTopics
   /** How often group lag and dead-letter topics are measured for /metrics; 0: never. Default 15 s. */
   readonly metricsIntervalMs?: number
+  /** Dead-letter records per replay transaction (default: the replayer's); tests pause between chunks. */
+  readonly replayChunkSize?: number
+  /** How far back the lag and dead-letter charts reach. Default one hour. */
+  readonly historyWindowMs?: number
 }): Promise<DlqConsole> {
   const jobs = new JobManager({
     kafka: options.kafka,
     serde: options.serde,
     topics: options.topics,
     logger: options.logger,
+    chunkSize: options.replayChunkSize,
   })
   const admin = options.kafka.admin()
   await admin.connect()
@@ -65,6 +77,7 @@ export async function startDlqConsole(options: {
     intervalMs: options.metricsIntervalMs ?? 15_000,
     logger: options.logger,
     replays: () => jobs.samples(),
+    ...(options.historyWindowMs === undefined ? {} : { historyWindowMs: options.historyWindowMs }),
   })
   const http = await startServiceHttp({
     service: 'dlq-console',
@@ -101,6 +114,8 @@ export async function startDlqConsole(options: {
         topics: options.topics,
       })
       registerGroupRoutes(app, { admin, auth: options.auth, logger: options.logger })
+      registerHistoryRoutes(app, { history: metrics.history, auth: options.auth })
+      registerBrowseRoutes(app, { kafka: options.kafka, admin, serde: options.serde, auth: options.auth })
     },
   })
   return {

@@ -1,12 +1,19 @@
 const json = (schema: object = { type: 'object' }) => ({ content: { 'application/json': { schema } } })
 const errors = {
-  '400': { description: 'Invalid selection or target', ...json({ $ref: '#/components/schemas/Error' }) },
+  '400': {
+    description: 'Invalid selection, target or query parameter (the message names it)',
+    ...json({ $ref: '#/components/schemas/Error' }),
+  },
   '401': { description: 'No token', ...json({ $ref: '#/components/schemas/Error' }) },
   '403': {
     description: 'Wrong token, or a read token where an operator token is needed',
     ...json({ $ref: '#/components/schemas/Error' }),
   },
-  '404': { description: 'No such dead-letter topic or job', ...json({ $ref: '#/components/schemas/Error' }) },
+  '404': { description: 'No such topic, group or job', ...json({ $ref: '#/components/schemas/Error' }) },
+  '409': {
+    description: 'The job cannot do this now (e.g. pause a job running elsewhere)',
+    ...json({ $ref: '#/components/schemas/Error' }),
+  },
   '503': { description: 'Kafka unreachable', ...json({ $ref: '#/components/schemas/Error' }) },
 }
 const replayBody = {
@@ -31,7 +38,8 @@ export const openApi = {
   info: {
     title: 'event-backbone dlq console',
     version: '1.0.0',
-    description: 'Inspect, select and replay dead-letter topics.',
+    description:
+      'The operator console: consumer groups with lag history, dead-letter topics with depth history, a topic browser, and dead-letter inspection and replay with job control.',
   },
   components: {
     securitySchemes: {
@@ -138,7 +146,7 @@ export const openApi = {
     },
     '/api/replays/{id}/pause': {
       post: {
-        summary: 'Pause at the next chunk',
+        summary: 'Pause at the next chunk (only a job this console runs: 409 otherwise)',
         security: operator,
         parameters: [jobId],
         responses: { '202': { description: 'pausing' }, ...errors },
@@ -146,7 +154,8 @@ export const openApi = {
     },
     '/api/replays/{id}/resume': {
       post: {
-        summary: 'Resume a paused job',
+        summary:
+          'Resume a paused job; a job paused or stopped in another process (status paused, or running with no live runner) is taken over and resumed by this console',
         security: operator,
         parameters: [jobId],
         responses: { '202': { description: 'resuming' }, ...errors },
@@ -154,7 +163,8 @@ export const openApi = {
     },
     '/api/replays/{id}/cancel': {
       post: {
-        summary: 'Cancel a job',
+        summary:
+          'Cancel a job, wherever it runs (a replayer elsewhere is fenced through its transactional id)',
         security: operator,
         parameters: [jobId],
         responses: { '202': { description: 'cancelled' }, ...errors },
@@ -181,6 +191,112 @@ export const openApi = {
         parameters: [{ name: 'groupId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
           '200': { description: 'the plan, applied unless dryRun', ...json({ type: 'object' }) },
+          ...errors,
+        },
+      },
+    },
+    '/api/groups/{groupId}/lag-history': {
+      get: {
+        summary:
+          'The lag of each partition of the group over the history window, as the metrics timer measured it (DLQ_METRICS_INTERVAL, DLQ_HISTORY_WINDOW); samples oldest first',
+        parameters: [{ name: 'groupId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description:
+              '{ groupId, intervalMs, windowMs, samples: [{ at, partitions: [{ topic, partition, lag }] }] }',
+            ...json({ type: 'object' }),
+          },
+          ...errors,
+        },
+      },
+    },
+    '/api/dead-letters/history': {
+      get: {
+        summary:
+          'Depth and age of the oldest record of every dead-letter topic (or one) over the history window',
+        parameters: [{ name: 'topic', in: 'query', schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description:
+              '{ intervalMs, windowMs, topics: [{ topic, samples: [{ at, depth, oldestAgeMs }] }] }',
+            ...json({ type: 'object' }),
+          },
+          ...errors,
+        },
+      },
+    },
+    '/api/catalog/topics': {
+      get: {
+        summary:
+          'The catalog topics, their event types, and whether the cluster has them (the browser offers these)',
+        responses: {
+          '200': { description: '{ topics: [{ topic, eventTypes, exists }] }', ...json() },
+          ...errors,
+        },
+      },
+    },
+    '/api/browse/{topic}': {
+      get: {
+        summary:
+          'Read a topic: the newest records (default), from partition+offset, from a timestamp, or the records of a key among the last `scan` of each partition; values decoded with their writer schema (raw text or base64 with the reason when not). At most 200 records returned, 20 000 read, 10 s spent (docs/console.md).',
+        parameters: [
+          { name: 'topic', in: 'path', required: true, schema: { type: 'string' } },
+          {
+            name: 'partition',
+            in: 'query',
+            schema: { type: 'integer', minimum: 0 },
+            description: 'only this partition (required with offset)',
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'read forward from this offset',
+          },
+          {
+            name: 'timestamp',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'read forward from the first record at or after this time (epoch ms or ISO 8601)',
+          },
+          {
+            name: 'key',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'records whose key is exactly this text',
+          },
+          {
+            name: 'scan',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 20000 },
+            description: 'records per partition a key search reads, from the end (default 1000)',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 200 },
+            description: 'records returned (default 50)',
+          },
+          {
+            name: 'where',
+            in: 'query',
+            schema: { type: 'string' },
+            description:
+              'field predicate on the decoded value: path==v, !=, >, >=, <, <=, ~ (contains), path?',
+          },
+          {
+            name: 'q',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'case-insensitive substring of the decoded key and value',
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              '{ topic, mode, ranges, bounds, scanned, records: [{ partition, offset, timestamp, key, value, headers }], stopped?: limit|timeout, next? }',
+            ...json(),
+          },
           ...errors,
         },
       },

@@ -5,6 +5,7 @@ import type { Kafka } from 'kafkajs'
 import {
   dryRun,
   inspect,
+  type JobManager,
   listDeadLetterTopics,
   planReplay,
   type ReplayTopics,
@@ -12,7 +13,6 @@ import {
   validateSelection,
 } from '#libs/dlq'
 import { Access, type Auth } from './auth.ts'
-import type { JobManager } from './jobs.ts'
 
 interface ReplayBody {
   topic?: unknown
@@ -85,7 +85,7 @@ export function registerDlqRoutes(
     const by = auth.check(request, reply, Access.operate)
     if (!by) return reply
     const spec = await plan((request.body ?? {}) as ReplayBody, by)
-    jobs.start(spec)
+    jobs.start({ spec })
     return reply.code(202).send({ id: spec.id, spec, href: `/api/replays/${spec.id}` })
   })
 
@@ -106,8 +106,7 @@ export function registerDlqRoutes(
       const by = auth.check(request, reply, Access.operate)
       if (!by) return reply
       const { id } = request.params as { id: string }
-      if (action === 'cancel') await jobs.cancel(id, by)
-      else jobs.control(id, action, by)
+      await jobs.control(id, action, by)
       return reply.code(202).send({ id, action, by })
     })
   }

@@ -5,6 +5,8 @@ import { type Admin, Kafka } from 'kafkajs'
 import { accessManifest, applyAcls, managedPrincipals, planAcls } from '#libs/access'
 import { applyReset, planReset } from '#libs/groups'
 import { kafkaConfigFromEnv, waitForTopics } from '#libs/kafka'
+import { browse } from '../../../services/dlq-console/src/browse/browse.ts'
+import { parseBrowseQuery } from '../../../services/dlq-console/src/browse/browse-query.ts'
 import { waitFor } from '../../helpers/kafka.ts'
 import {
   brokerErrorLog,
@@ -205,4 +207,35 @@ test("the console resets a service group's offsets, retry tier included, and no 
     }),
   )
   assert.ok(log.types().includes('GROUP_AUTHORIZATION_FAILED'), `broker errors: ${log.types().join(', ')}`)
+})
+
+test("the console's topic browser reads the dead-letter and source topics its principal may read, and no other", async () => {
+  const dlt = 'payments-ledger.payments.dlt'
+  await admin.createTopics({ topics: [{ topic: dlt, numPartitions: 1 }], waitForLeaders: true })
+  await waitForTopics(admin, [dlt])
+  const seed = secured.kafka('admin').producer()
+  await seed.connect()
+  await seed.send({ topic: dlt, messages: [{ key: 'k', value: 'dead' }] })
+  await seed.disconnect()
+  const kafka = secured.kafka('dlq-console')
+  const consoleAdmin = kafka.admin()
+  await consoleAdmin.connect()
+  try {
+    const read = (topic: string) =>
+      browse({ kafka, admin: consoleAdmin, serde: undefined, topic, query: parseBrowseQuery({}) })
+    const page = await read(dlt)
+    assert.deepEqual(
+      page.records.map((record) => record.value.text),
+      ['dead'],
+    )
+    // READ on the services' source topics comes with the group view (libs/access); ledger is no one's source.
+    await read('payments')
+    await assert.rejects(read('ledger'), (error: Error & { statusCode?: number }) => {
+      assert.equal(error.statusCode, 404)
+      assert.match(error.message, /may not see it/)
+      return true
+    })
+  } finally {
+    await consoleAdmin.disconnect()
+  }
 })

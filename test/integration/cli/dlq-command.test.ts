@@ -1,9 +1,17 @@
 // Proves that `backbone dlq list | show | replay | jobs | audit` work against a real broker with --json output, and that replay without --yes is a dry-run.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { JobManager, planReplay } from '#libs/dlq'
 import { runCli } from '../../helpers/cli.ts'
 import { deadLetters } from '../../helpers/dlq.ts'
-import { createTestTopics, testAdmin, testBrokers, testKafka, uniqueName } from '../../helpers/kafka.ts'
+import {
+  createTestTopics,
+  testAdmin,
+  testBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '../../helpers/kafka.ts'
 
 test('the dlq commands list, show, dry-run, replay and report the job and its audit trail as JSON', async (t) => {
   const kafka = testKafka()
@@ -79,4 +87,34 @@ test('dlq help answers with the usage, show prints every dead-letter header, and
   assert.equal(listed.status, 0, listed.stderr)
   const [entry] = JSON.parse(listed.stdout) as Array<{ group: string; sourceTopic: string; depth: number }>
   assert.deepEqual([entry?.group, entry?.sourceTopic, entry?.depth], [group, source, 0])
+})
+
+test('dlq jobs resume takes over a job the console stopped and finishes it through the same job manager', async (t) => {
+  const kafka = testKafka()
+  const fixture = await deadLetters(
+    t,
+    kafka,
+    Array.from({ length: 40 }, (_, i) => ({
+      key: `k${i}`,
+      value: Buffer.from(`v${i}`),
+      errorClass: 'LedgerError',
+      message: 'm',
+    })),
+  )
+  const spec = await planReplay(kafka, { topic: fixture.dlt, ratePerSecond: 20, by: 'dave' })
+  const consoleJobs = new JobManager({ kafka, chunkSize: 5 })
+  consoleJobs.start({ spec })
+  await waitFor(async () => ((await consoleJobs.get(spec.id))?.counts.replayed ?? 0) >= 5, {
+    description: 'some progress in the console',
+  })
+  await consoleJobs.stop()
+  const env = { KAFKA_BROKERS: testBrokers().join(','), SCHEMA_REGISTRY_URL: '', DLQ_OPERATOR: 'dave' }
+  const resumed = await runCli(['dlq', 'jobs', 'resume', spec.id, '--json'], env)
+  assert.equal(resumed.status, 0, resumed.stderr)
+  const state = JSON.parse(resumed.stdout)
+  assert.equal(state.status, 'done')
+  assert.equal(state.counts.replayed, 40)
+  const paused = await runCli(['dlq', 'jobs', 'cancel', spec.id, '--json'], env)
+  assert.notEqual(paused.status, 0, 'a finished job cannot be cancelled')
+  assert.match(paused.stderr, /already done/)
 })

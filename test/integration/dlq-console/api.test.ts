@@ -67,6 +67,12 @@ test('the console serves its page with security headers, its OpenAPI document an
   const openapi = await call(http.url, 'GET', '/openapi.json')
   assert.equal(openapi.body.openapi, '3.1.0')
   assert.ok(openapi.body.paths['/api/replays'].post)
+  for (const path of [
+    '/api/browse/{topic}',
+    '/api/groups/{groupId}/lag-history',
+    '/api/dead-letters/history',
+  ])
+    assert.ok(openapi.body.paths[path].get, path)
   assert.equal((await call(http.url, 'GET', '/healthz')).status, 200)
   assert.equal((await call(http.url, 'GET', '/readyz')).status, 200)
 })

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import {
   allHeaders,
+  CLOUDEVENTS_PREFIX,
+  CloudEventHeader,
   fixedTopic,
   headerPrefix,
   idPrefix,
@@ -45,6 +47,9 @@ const names = [
   ...Object.values(fixedTopic),
   ...Object.values(idPrefix).filter((prefix) => prefix.length > 1),
   ...Object.values(topicSuffix),
+  // `content-type` is also an HTTP header name, spelled by every HTTP face: only the `ce_` names.
+  ...Object.values(CloudEventHeader).filter((name) => name.startsWith(CLOUDEVENTS_PREFIX)),
+  CLOUDEVENTS_PREFIX,
 ]
 const literal = new RegExp(
   `['"\`](?:${names.map(escapeRegExp).join('|')})|(?:${names.map(escapeRegExp).join('|')})(?:['"\`]|\\$\\{)`,

@@ -48,11 +48,12 @@ export class Context implements HandlerContext {
   emit<V = RawValue>(topic: string, key: RawValue, value: V, options: EmitOptions<V> = {}): Promise<void> {
     if (!this.outputs) this.outputs = new Outbox()
     const outputs = this.outputs
+    const headers = options.headers
     const write = (bytes: RawValue) =>
       outputs.add(topic, {
         key,
         value: bytes,
-        ...(options.headers ? { headers: options.headers } : {}),
+        ...(headers ? { headers: typeof headers === 'function' ? headers(bytes) : headers } : {}),
         ...(options.partition === undefined ? {} : { partition: options.partition }),
       })
     const encoder = options.encoder

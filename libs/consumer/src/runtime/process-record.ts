@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ControlHeaderError, RecordTooOldError } from '@event-backbone/errors'
 import type { IHeaders, KafkaMessage } from 'kafkajs'
+import { activeTracer } from '#libs/kafka'
 import { retryDelay } from '../failure/backoff.ts'
 import { classify, Verdict } from '../failure/classify.ts'
 import { Stage } from '../headers/names.ts'
@@ -9,6 +10,7 @@ import { errorClass, failureHeaders, type Origin } from '../headers/write.ts'
 import { hasSubscribers, publish } from '../instrumentation/channels.ts'
 import { Context, isThenable, recordContext } from './handler-context.ts'
 import type { Outbox } from './outbox.ts'
+import { deadLetterEvent, deferredEvent, inProcessSpan, retryEvent } from './process-span.ts'
 import { longestDelayMs, type Route } from './routes.ts'
 
 export interface ProcessorEnv {
@@ -54,6 +56,18 @@ interface FirstFailure {
  * produces it before committing the offset, or in the same transaction.
  */
 export function processRecord(
+  env: ProcessorEnv,
+  fetched: FetchedRecord,
+  outbox: Outbox,
+): Outcome | Promise<Outcome> {
+  const tracer = activeTracer()
+  if (!tracer) return processUntraced(env, fetched, outbox)
+  return inProcessSpan(tracer, { ...fetched, groupId: env.groupId }, () =>
+    processUntraced(env, fetched, outbox),
+  )
+}
+
+function processUntraced(
   env: ProcessorEnv,
   fetched: FetchedRecord,
   outbox: Outbox,
@@ -157,7 +171,10 @@ async function processWithRetries(
       )
       return done
     }
-    if (control.dueAt !== undefined && control.dueAt > now) return { kind: 'wait', dueAt: control.dueAt }
+    if (control.dueAt !== undefined && control.dueAt > now) {
+      deferredEvent(control.dueAt)
+      return { kind: 'wait', dueAt: control.dueAt }
+    }
   }
   const origin: Origin = control?.origin ?? { topic: sub.topic, ...self }
   const record = recordContext(fetched)
@@ -199,6 +216,7 @@ async function processWithRetries(
     firstFailureAt ??= failedAt
     const attempts = prior + attempt + 1
     if (failure.verdict === Verdict.retry && attempt < retries) {
+      retryEvent('in-process', { attempt: attempts, tier: route.tier, error: failure.error })
       publish('retried', () => ({
         ...recordEvent(env, fetched),
         kind: 'in-process',
@@ -226,6 +244,7 @@ async function processWithRetries(
           retry: { tier: nextTier, dueAt },
         }),
       })
+      retryEvent('topic', { attempt: attempts, tier: nextTier, error: failure.error, topic: retryTopic })
       publish('retried', () => ({
         ...recordEvent(env, fetched),
         kind: 'topic',
@@ -313,6 +332,12 @@ function deadLetter(
     stage: failure.stage,
     errorClass: errorClass(failure.error),
     deadLetterTopic: sub.deadLetterTopic,
+  })
+  deadLetterEvent({
+    stage: failure.stage,
+    error: failure.error,
+    attempts,
+    topic: sub.policy.deadLetter ? sub.deadLetterTopic : undefined,
   })
   if (!sub.policy.deadLetter) {
     publish('skipped', event)

@@ -28,6 +28,8 @@ export interface ScanOptions {
   /** Fail when nothing moves for this long. Default 30 000 ms. */
   readonly stallMs?: number
   readonly maxBytesPerPartition?: number
+  /** Ends the scan early (a request's time budget): it returns with what was read so far. */
+  readonly signal?: AbortSignal
 }
 
 /**
@@ -115,6 +117,9 @@ async function scanOnce(
       )
     }
   }, 500)
+  const abort = () => settle()
+  options.signal?.addEventListener('abort', abort, { once: true })
+  if (options.signal?.aborted) settle()
   try {
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
@@ -160,6 +165,7 @@ async function scanOnce(
     await finished
   } finally {
     clearInterval(watchdog)
+    options.signal?.removeEventListener('abort', abort)
     await consumer.disconnect().catch(() => {})
   }
 }

@@ -12,6 +12,7 @@ import { matchesRaw, requireDecoderFor } from '../select/selection.ts'
 import { ChunkQueue, encodedSizeBound } from './chunks.ts'
 import { replayedBy, replayHeaders } from './headers.ts'
 import { finalStatuses, initialState, JobStatus, type ReplayJobSpec, type ReplayJobState } from './job.ts'
+import { type ReplayTrace, traceReplay } from './replay-spans.ts'
 import { defaultReplayTopics, ensureReplayTopics, jobMessage, type ReplayTopics, readJob } from './store.ts'
 import { targetLayout } from './target.ts'
 import { TokenBucket } from './token-bucket.ts'
@@ -219,6 +220,24 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
     topics: ReplayTopics,
     by: string,
   ): Promise<ReplayJobState> {
+    const traced = traceReplay(this.#state!.spec, by)
+    try {
+      const state = await this.#replayRecords(producer, options, topics, by, traced)
+      traced?.end({ state })
+      return state
+    } catch (error) {
+      traced?.end({ error })
+      throw error
+    }
+  }
+
+  async #replayRecords(
+    producer: Producer,
+    options: ReplayOptions,
+    topics: ReplayTopics,
+    by: string,
+    traced: ReplayTrace | undefined,
+  ): Promise<ReplayJobState> {
     const spec = this.#state!.spec
     const rate = spec.ratePerSecond
     const bucket = rate === undefined ? undefined : new TokenBucket(rate)
@@ -318,6 +337,7 @@ export class ReplayRun extends EventEmitter<{ progress: [ReplayJobState] }> {
           queue.add(partition, record.offset, 'skipped')
         } else {
           const headers = replayHeaders(record, context)
+          traced?.retrace(headers, record.headers)
           const message: Message = { key: record.key, value: record.value, headers }
           queue.add(
             partition,

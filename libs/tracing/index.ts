@@ -1,0 +1,2 @@
+export { samplerFromEnv } from './src/sampler.ts'
+export { startTracing, type Tracing, tracingEnabled } from './src/sdk.ts'
