@@ -35,7 +35,7 @@ test('CloudEvent attributes come from the event and the record when it has no ce
   assert.deepEqual(cloudEventAttributes(record, 'http://registry:8081/'), {
     specversion: '1.0',
     id: '5d6f1f0e-6f43-4b8f-9f0a-3c1b2a4d5e6f',
-    type: 'SecurityAlert',
+    type: 'dev.eventbackbone.events.SecurityAlert',
     source: 'login-monitor',
     time: '2026-12-04T10:00:00.000Z',
     subject: 'user-1',
@@ -64,7 +64,7 @@ test('the filter matches CloudEvents attributes and event fields by exact value 
   const attributes = cloudEventAttributes(record, 'http://r')
   const filter = (exact: Record<string, string>, prefix: Record<string, string> = {}) =>
     matchesFilter({ exact, prefix }, attributes, record.event)
-  assert.equal(filter({ type: 'SecurityAlert', 'data.failureCount': '6' }), true)
+  assert.equal(filter({ type: 'dev.eventbackbone.events.SecurityAlert', 'data.failureCount': '6' }), true)
   assert.equal(filter({}, { subject: 'user-', source: 'login' }), true)
   assert.equal(filter({ 'data.userId': 'user-2' }), false)
   assert.equal(filter({}, { 'data.missing': '' }), false, 'a missing field never matches')
@@ -73,7 +73,7 @@ test('the filter matches CloudEvents attributes and event fields by exact value 
 test('binary mode puts the attributes in ce- headers and the event JSON in the body', () => {
   const request = buildRequest('binary', cloudEventAttributes(record, 'http://r'), record, 'k:9092')
   assert.equal(request.headers['ce-id'], record.event['eventId'])
-  assert.equal(request.headers['ce-type'], 'SecurityAlert')
+  assert.equal(request.headers['ce-type'], 'dev.eventbackbone.events.SecurityAlert')
   assert.equal(request.headers['content-type'], 'application/json')
   assert.equal(JSON.parse(request.body).occurredAt, '2026-12-04T10:00:00.000Z')
 })

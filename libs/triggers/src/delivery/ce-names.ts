@@ -1,23 +1,10 @@
-/**
- * CloudEvents attribute names and their header spellings. Literal here until the wire module
- * (libs/kafka/src/wire/cloudevents.ts) lands; then these point at it.
- */
-export const ceSpecVersion = '1.0'
+import { CLOUDEVENTS_PREFIX, CLOUDEVENTS_SPEC_VERSION } from '#libs/kafka'
 
-/** Context attributes the trigger sets, in the order they are written. */
-export const ceAttributes = [
-  'specversion',
-  'id',
-  'type',
-  'source',
-  'time',
-  'subject',
-  'dataschema',
-  'datacontenttype',
-] as const
+/** CloudEvents names on the two bindings: the Kafka side is the wire contract's (libs/kafka/src/wire/cloudevents.ts). */
+export const ceSpecVersion = CLOUDEVENTS_SPEC_VERSION
 
 /** Kafka protocol binding (binary mode): `ce_<attribute>` record headers. */
-export const kafkaCeHeader = (attribute: string): string => `ce_${attribute}`
+export const kafkaCeHeader = (attribute: string): string => `${CLOUDEVENTS_PREFIX}${attribute}`
 /** HTTP protocol binding (binary mode): `ce-<attribute>` request headers. */
 export const httpCeHeader = (attribute: string): string => `ce-${attribute}`
 

@@ -1,3 +1,4 @@
+import { type EventType, isEventType, recordNameOf } from '@event-backbone/catalog'
 import type { IHeaders } from 'kafkajs'
 import { ceSpecVersion, kafkaCeHeader, partitionKeyAttribute, traceparentHeader } from './ce-names.ts'
 
@@ -25,6 +26,11 @@ function header(headers: IHeaders, name: string): string | undefined {
   return text === '' ? undefined : text
 }
 
+/** As the publisher writes `ce_type`: the Avro full name of the catalog type. */
+function typeOf(eventType: string): string {
+  return isEventType(eventType) ? recordNameOf(eventType as EventType) : eventType
+}
+
 function timeOf(value: unknown): string | undefined {
   if (value instanceof Date) return value.toISOString()
   if (typeof value === 'number') return new Date(value).toISOString()
@@ -34,9 +40,10 @@ function timeOf(value: unknown): string | undefined {
 
 /**
  * The CloudEvent context of a record. A record published with the CloudEvents Kafka binding
- * (`ce_*` headers) keeps its attributes; otherwise they come from the event (`eventId`,
- * `occurredAt`, `source`), the catalog type and the record (key → `subject` and `partitionkey`,
- * the Confluent schema id → `dataschema` on the registry).
+ * (`ce_*` headers, which the backbone's publisher writes) keeps its attributes; a record without
+ * them gets the same from the event (`eventId`, `occurredAt`, `source`), the catalog type's Avro
+ * full name and the record (key → `subject` and `partitionkey`, the Confluent schema id →
+ * `dataschema` on the registry).
  */
 export function cloudEventAttributes(record: DeliveryRecord, registryUrl: string): CloudEventAttributes {
   const fromHeader = (attribute: string) => header(record.headers, kafkaCeHeader(attribute))
@@ -47,7 +54,7 @@ export function cloudEventAttributes(record: DeliveryRecord, registryUrl: string
     id:
       fromHeader('id') ??
       String(record.event['eventId'] ?? `${record.topic}-${record.partition}-${record.offset}`),
-    type: fromHeader('type') ?? record.eventType,
+    type: fromHeader('type') ?? typeOf(record.eventType),
     source: fromHeader('source') ?? String(record.event['source'] ?? `kafka:${record.topic}`),
     time: fromHeader('time') ?? timeOf(record.event['occurredAt']),
     subject: fromHeader('subject') ?? key,
