@@ -265,11 +265,18 @@ export class PartitionStore<V> {
 }
 
 /**
- * The changelog topic's spec, partitioned like the input: compacted, and with a horizon also
- * deleted by time (`compact,delete`, retention = horizon plus a margin, segments short enough that
- * retention and compaction can act). Expired keys are left to retention rather than tombstoned:
- * a tombstone per expiry would double the changelog's writes (and would have to be written in
- * some input record's transaction), while retention drops whole old segments for free.
+ * The changelog topic's spec, partitioned like the input.
+ *
+ * Without a horizon it is compacted: a key lives until the store deletes it (the sensor
+ * aggregator's windows, tombstoned when they close). Short segments (an hour) let compaction reach
+ * recent updates (it never touches the active segment, 7 days by default), and tombstones are kept
+ * an hour (`delete.retention.ms`), far longer than any restore takes, instead of a day: a restore
+ * pays for every tombstone still in the log.
+ *
+ * With a horizon it is also deleted by time (`compact,delete`, retention = horizon plus a margin,
+ * segments a tenth of the horizon). Expired keys are left to retention rather than tombstoned: a
+ * tombstone per expiry would double the changelog's writes (and would have to be written in some
+ * input record's transaction), while retention drops whole old segments for free.
  */
 export function changelogTopicSpec(
   topic: string,
@@ -279,11 +286,12 @@ export function changelogTopicSpec(
   const { horizonMs } = options
   const configs: Record<string, string> =
     horizonMs === undefined
-      ? { 'cleanup.policy': 'compact' }
+      ? { 'cleanup.policy': 'compact', 'segment.ms': String(3_600_000), 'delete.retention.ms': String(3_600_000) }
       : {
           'cleanup.policy': 'compact,delete',
           'retention.ms': String(retentionMsFor(horizonMs)),
           'segment.ms': String(segmentMsFor(horizonMs)),
+          'delete.retention.ms': String(3_600_000),
         }
   return { topic, numPartitions, family: TopicFamily.changelog, configs }
 }
