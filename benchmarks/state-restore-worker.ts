@@ -2,8 +2,8 @@
  * One restore of changelog partition 0, alone in its process so its memory is its own; prints one
  * JSON line. Modes:
  *   store      PartitionStore with a 30-day horizon restores the partition (what a service does)
- *   scan       the same read (fence, one-partition group, 16 MiB fetches) with no store: the floor
- *   scan-1mib  the same read at kafkajs's default fetch size (1 MiB per partition)
+ *   scan       the same read (fence, one-partition group, 1 MiB fetches) with no store: the floor
+ *   scan-<n>   the same read with fetches of n KiB
  *
  *   node state-restore-worker.ts <mode> <topic>
  */
@@ -60,7 +60,7 @@ async function restore(kafka: Kafka): Promise<number> {
     },
     {
       timeoutMs: 120_000,
-      maxBytesPerPartition: mode === 'scan-1mib' ? 1024 * 1024 : restoreFetchBytes,
+      maxBytesPerPartition: mode.startsWith('scan-') ? Number(mode.slice(5)) * 1024 : restoreFetchBytes,
     },
   )
   return records

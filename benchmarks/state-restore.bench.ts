@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { APPLIED_KEY, changelogTopicSpec } from '#libs/state'
+import { APPLIED_KEY, changelogTopicSpec, restoreFetchBytes } from '#libs/state'
 import { benchKafka, benchName, deleteBenchTopics, smoke } from './lib/env.ts'
 import { emitResult } from './lib/report.ts'
 import { type CaseResult, caseResult, type RatioResult, ratio } from './lib/stats.ts'
@@ -18,10 +18,11 @@ const sizes = (process.env['BENCH_RESTORE_KEYS'] ?? (smoke ? '2000' : '100000,10
   .split(',')
   .map(Number)
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 3))
-const modes = ['scan', 'scan-1mib', 'store'] as const
-type Mode = (typeof modes)[number]
+const modes = (process.env['BENCH_RESTORE_MODES'] ?? 'scan,scan-16384,store').split(',')
+type Mode = string
 const goalSeconds = 10
 const horizonMs = 30 * 86_400_000
+const profileDir = process.env['BENCH_PROFILE']
 
 interface WorkerResult {
   readonly keys: number
@@ -66,7 +67,11 @@ async function fill(topic: string, keys: number): Promise<number> {
     }
   }
   await Promise.all(Array.from({ length: 4 }, worker))
-  await producer.send({ topic, acks: -1, messages: [{ key: APPLIED_KEY, value: String(keys), partition: 0 }] })
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: [{ key: APPLIED_KEY, value: String(keys), partition: 0 }],
+  })
   await producer.disconnect()
   process.stderr.write(
     `[state-restore] ${keys} keys (${Math.round(bytes / 2 ** 20)} MiB) written in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
@@ -78,7 +83,14 @@ function runWorker(mode: Mode, topic: string): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', new URL('./state-restore-worker.ts', import.meta.url).pathname, mode, topic],
+      [
+        '--expose-gc',
+        // BENCH_PROFILE=<dir> writes a CPU profile of every restore (how the optimisations were found).
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+        new URL('./state-restore-worker.ts', import.meta.url).pathname,
+        mode,
+        topic,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     )
     let stdout = ''
@@ -119,49 +131,77 @@ try {
     })
     await admin.disconnect()
     const bytes = await fill(topic, keys)
-    const runs: Record<Mode, WorkerResult[]> = { scan: [], 'scan-1mib': [], store: [] }
+    const runs = new Map<Mode, WorkerResult[]>(modes.map((mode) => [mode, []]))
     for (let round = 0; round < rounds; round++) {
       for (const mode of modes) {
         const result = await runWorker(mode, topic)
         if (result.keys < keys) throw new Error(`${mode} restored ${result.keys} of ${keys} keys`)
-        runs[mode].push(result)
+        runs.get(mode)!.push(result)
+        process.stderr.write(`[state-restore] ${keys} keys, ${mode}: ${(result.ms / 1000).toFixed(2)} s\n`)
       }
     }
     const label = keys >= 1_000_000 ? `${keys / 1_000_000}M` : `${keys / 1_000}k`
-    const seconds = (mode: Mode) => runs[mode].map((r) => r.ms / 1000)
-    const store = caseResult(`${label} keys: restore into the store`, 's', seconds('store'))
-    const floor = caseResult(`${label} keys: read only, no store (floor)`, 's', seconds('scan'))
-    const small = caseResult(`${label} keys: read only, 1 MiB fetches`, 's', seconds('scan-1mib'))
-    cases.push(
-      store,
-      floor,
-      small,
-      caseResult(
-        `${label} keys: restore rate`,
-        'keys/s',
-        runs.store.map((r) => keys / (r.ms / 1000)),
-      ),
-      caseResult(
-        `${label} keys: store heap retained per key`,
-        'B/key',
-        runs.store.map((r) => r.retainedHeapBytes / keys),
-      ),
-      caseResult(
-        `${label} keys: store peak RSS growth`,
-        'MiB',
-        runs.store.map((r) => r.peakRssDeltaBytes / 2 ** 20),
-      ),
-      caseResult(
-        `${label} keys: floor peak RSS growth`,
-        'MiB',
-        runs.scan.map((r) => r.peakRssDeltaBytes / 2 ** 20),
-      ),
-    )
-    ratios.push(
-      ratio(`${label}: floor / store time (share of the restore that is the read)`, floor, store),
-      ratio(`${label}: 1 MiB fetches / 16 MiB fetches (read only)`, small, floor),
-    )
-    if (keys >= 1_000_000) {
+    const of = (mode: Mode) => runs.get(mode) ?? []
+    const timeCase = (mode: Mode) => {
+      const what =
+        mode === 'store'
+          ? 'restore into the store'
+          : mode === 'scan'
+            ? 'read only, no store (floor)'
+            : `read only, ${Number(mode.slice(5)) / 1024} MiB fetches`
+      return caseResult(
+        `${label} keys: ${what}`,
+        's',
+        of(mode).map((r) => r.ms / 1000),
+      )
+    }
+    const timed = new Map(modes.map((mode) => [mode, timeCase(mode)]))
+    cases.push(...timed.values())
+    const store = timed.get('store')
+    const floor = timed.get('scan')
+    if (store) {
+      cases.push(
+        caseResult(
+          `${label} keys: restore rate`,
+          'keys/s',
+          of('store').map((r) => keys / (r.ms / 1000)),
+        ),
+        caseResult(
+          `${label} keys: store heap retained per key`,
+          'B/key',
+          of('store').map((r) => r.retainedHeapBytes / keys),
+        ),
+        caseResult(
+          `${label} keys: store peak RSS growth`,
+          'MiB',
+          of('store').map((r) => r.peakRssDeltaBytes / 2 ** 20),
+        ),
+      )
+    }
+    if (floor) {
+      cases.push(
+        caseResult(
+          `${label} keys: floor peak RSS growth`,
+          'MiB',
+          of('scan').map((r) => r.peakRssDeltaBytes / 2 ** 20),
+        ),
+      )
+      if (store)
+        ratios.push(
+          ratio(`${label}: floor / store time (share of the restore that is the read)`, floor, store),
+        )
+      for (const [mode, other] of timed) {
+        if (mode.startsWith('scan-'))
+          ratios.push(
+            ratio(
+              `${label}: ${other.name.split(', ')[1]} / ${restoreFetchBytes / 2 ** 20} MiB fetches (read only)`,
+              other,
+              floor,
+            ),
+          )
+      }
+    }
+    if (store && keys >= 1_000_000) {
       const goal = caseResult(`goal: ${goalSeconds} s`, 's', Array(rounds).fill(goalSeconds))
       ratios.push(ratio(`${label}: ${goalSeconds} s goal / restore time`, goal, store, 1))
     }

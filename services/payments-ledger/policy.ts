@@ -27,9 +27,12 @@ export const defaultDedupeHorizonMs = 30 * 86_400_000
 export function ledgerDedupeHorizonMs(env: NodeJS.ProcessEnv): number {
   const ms = envDurationMs(env, 'LEDGER_DEDUPE_HORIZON', defaultDedupeHorizonMs)
   if (ms < 1_000) {
-    throw new ServiceConfigError(`LEDGER_DEDUPE_HORIZON needs to be at least 1s, got "${env['LEDGER_DEDUPE_HORIZON']}"`, {
-      context: { variable: 'LEDGER_DEDUPE_HORIZON' },
-    })
+    throw new ServiceConfigError(
+      `LEDGER_DEDUPE_HORIZON needs to be at least 1s, got "${env['LEDGER_DEDUPE_HORIZON']}"`,
+      {
+        context: { variable: 'LEDGER_DEDUPE_HORIZON' },
+      },
+    )
   }
   return ms
 }

@@ -44,7 +44,8 @@ async function ensure(args: string[]): Promise<number> {
         `topics: created ${report.created.join(', ') || 'none'}; already there ${report.existing.join(', ') || 'none'}`,
         ...short.map((line) => `short of the durability profile: ${line}`),
         ...report.configDrifts.map(
-          (d) => `config differs from the spec: ${d.topic} ${d.config}=${d.actual ?? 'unknown'}, the spec wants ${d.wanted}`,
+          (d) =>
+            `config differs from the spec: ${d.topic} ${d.config}=${d.actual ?? 'unknown'}, the spec wants ${d.wanted}`,
         ),
       ].join('\n'),
     )

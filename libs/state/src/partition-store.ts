@@ -2,6 +2,7 @@ import { type Kafka, Partitioners, type Producer } from 'kafkajs'
 import type { HandlerContext, PartitionHooks } from '#libs/consumer'
 import { TopicFamily } from '#libs/kafka'
 import { type Horizon, retentionMsFor, segmentMsFor, WriteTimes } from './horizon.ts'
+import { LazyValues } from './lazy-values.ts'
 import { type ChangelogVisitor, scanPartition } from './read-partition.ts'
 
 /** Reserved changelog key: the last input offset whose effects the changelog holds. */
@@ -120,14 +121,15 @@ export class PartitionStore<V> {
   }
 
   /**
-   * Rebuilds a partition from its changelog in one pass: each record is decoded as it arrives (the
-   * fetched bytes are not kept), a tombstone deletes, and a record written before the horizon
+   * Rebuilds a partition from its changelog in one pass: each value is copied out of the fetch as
+   * it arrives (the fetched bytes are not kept) and decoded when the handler first reads it
+   * (`LazyValues`), a tombstone deletes, and a record written before the horizon
    * deletes its key too (a newer write of the key, later in the log, brings it back).
    */
   async #restore(partition: number): Promise<Slot<V>> {
     const startedAt = Date.now()
     const { changelogTopic, restoreTimeoutMs, codec, horizon } = this.#options
-    const values = new Map<string, V>()
+    const values = new LazyValues<V>((bytes) => codec.decode(bytes))
     const times = horizon ? new WriteTimes() : undefined
     const cutoff = horizon ? this.#now() - horizon.ms : Number.NEGATIVE_INFINITY
     let applied = -1n
@@ -145,7 +147,7 @@ export class PartitionStore<V> {
         values.delete(key)
         times?.forget(key)
       } else {
-        values.set(key, codec.decode(value))
+        values.setEncoded(key, value)
         times?.touch(key, timestampMs)
       }
     }
@@ -286,7 +288,11 @@ export function changelogTopicSpec(
   const { horizonMs } = options
   const configs: Record<string, string> =
     horizonMs === undefined
-      ? { 'cleanup.policy': 'compact', 'segment.ms': String(3_600_000), 'delete.retention.ms': String(3_600_000) }
+      ? {
+          'cleanup.policy': 'compact',
+          'segment.ms': String(3_600_000),
+          'delete.retention.ms': String(3_600_000),
+        }
       : {
           'cleanup.policy': 'compact,delete',
           'retention.ms': String(retentionMsFor(horizonMs)),

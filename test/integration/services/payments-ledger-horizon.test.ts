@@ -164,5 +164,4 @@ test('after a SIGKILL mid-stream, the next member restores the partition and pos
   const booked = (await postings()).map((p) => p.paymentId)
   assert.equal(booked.length, payments.length, 'one posting per paymentId, none lost, none twice')
   assert.deepEqual([...booked].sort(), [...ours].sort())
-
 })

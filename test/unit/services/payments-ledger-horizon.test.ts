@@ -11,6 +11,12 @@ test('the dedupe horizon defaults to 30 days and takes a duration with a unit', 
 })
 
 test('a malformed or sub-second horizon is refused, naming the variable', () => {
-  assert.throws(() => ledgerDedupeHorizonMs({ LEDGER_DEDUPE_HORIZON: '30 days' }), /LEDGER_DEDUPE_HORIZON needs to be a duration/)
-  assert.throws(() => ledgerDedupeHorizonMs({ LEDGER_DEDUPE_HORIZON: '0' }), /LEDGER_DEDUPE_HORIZON needs to be at least 1s/)
+  assert.throws(
+    () => ledgerDedupeHorizonMs({ LEDGER_DEDUPE_HORIZON: '30 days' }),
+    /LEDGER_DEDUPE_HORIZON needs to be a duration/,
+  )
+  assert.throws(
+    () => ledgerDedupeHorizonMs({ LEDGER_DEDUPE_HORIZON: '0' }),
+    /LEDGER_DEDUPE_HORIZON needs to be at least 1s/,
+  )
 })

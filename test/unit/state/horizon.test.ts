@@ -162,8 +162,55 @@ test('a changelog with a horizon is compact,delete with a retention of at least 
     'delete.retention.ms': String(3_600_000),
   })
   for (const horizon of [1_000, 60_000, 3_600_000, day, 30 * day, 365 * day]) {
-    assert.ok(retentionMsFor(horizon) >= horizon + 3_600_000, `retention for ${horizon} covers it with margin`)
+    assert.ok(
+      retentionMsFor(horizon) >= horizon + 3_600_000,
+      `retention for ${horizon} covers it with margin`,
+    )
     const segment = segmentMsFor(horizon)
     assert.ok(segment >= 600_000 && segment <= day, `segment.ms for ${horizon} is within 10 min .. 1 day`)
   }
+})
+
+test('restored values are decoded on first read, once, and behave as a Map', async (t) => {
+  const decoded: string[] = []
+  const s = new PartitionStore<{ n: number }>({
+    kafka: {} as Kafka,
+    groupId: 'g',
+    changelogTopic: 'g.s.changelog',
+    codec: {
+      encode: (value) => Buffer.from(JSON.stringify(value)),
+      decode: (bytes) => {
+        decoded.push(bytes.toString('utf8'))
+        return JSON.parse(bytes.toString('utf8')) as { n: number }
+      },
+    },
+    read: async (_topic, _partition, visit) => {
+      visit('a', Buffer.from('{"n":1}'), Date.now())
+      visit('b', Buffer.from('{"n":2,"s":"é"}'), Date.now())
+      visit('c', Buffer.from('{"n":3}'), Date.now())
+      visit('c', Buffer.from('{"n":4}'), Date.now())
+    },
+  })
+  s.hooks.onAssign?.({ topic: 'payments', partition: 0 })
+  t.after(() => s.close())
+  const values = await s.partition(context(0, 1))
+  assert.equal(values.size, 3)
+  assert.deepEqual(decoded, [], 'nothing decoded by the restore')
+  assert.equal(values.has('b'), true)
+  assert.deepEqual(values.get('c'), { n: 4 })
+  assert.deepEqual(values.get('c'), { n: 4 })
+  assert.deepEqual(decoded, ['{"n":4}'], 'decoded once, the latest value only')
+  assert.equal(values.delete('a'), true)
+  assert.equal(values.get('a'), undefined)
+  values.set('d', { n: 5 })
+  assert.deepEqual(
+    [...values].sort(([x], [y]) => x.localeCompare(y)),
+    [
+      ['b', { n: 2, s: 'é' }],
+      ['c', { n: 4 }],
+      ['d', { n: 5 }],
+    ],
+    'non-ASCII bytes survive; iteration decodes the rest',
+  )
+  assert.equal(values.size, 3)
 })
