@@ -70,6 +70,7 @@ export {
 } from '../events/index.ts'
 // Kafka: configuration from the environment, topic naming and provisioning.
 export type {
+  ConfigDrift,
   Durability,
   DurabilityProfile,
   DurabilityShortfall,

@@ -5,6 +5,7 @@
  * needs no decoding to decide on restore.
  */
 export interface Horizon {
+  /** How long after its last write a key is kept, in milliseconds. */
   readonly ms: number
   /** The clock; unit tests pass a fake. */
   readonly now?: () => number

@@ -31,7 +31,9 @@ export interface PartitionStoreOptions<V> {
   readonly onRestore?: (info: RestoreInfo) => void
 }
 
+/** What one restore did, for logs and metrics. */
 export interface RestoreInfo {
+  /** The input (and changelog) partition restored. */
   readonly partition: number
   /** Keys in memory after the restore. */
   readonly keys: number
@@ -39,6 +41,7 @@ export interface RestoreInfo {
   readonly records: number
   /** Records skipped because they were written before the horizon. */
   readonly expired: number
+  /** From the first record's request to the state in memory, the changelog read included. */
   readonly durationMs: number
 }
 
