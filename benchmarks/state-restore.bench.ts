@@ -230,6 +230,7 @@ notes.push(
   'store over floor: per record a utf8 key string, a latin1 copy of the value (decoded only when a handler reads the key), an insert into the values Map and into the write-time Map, and the garbage collector moving every one of them (all survive)',
   'heap per key: the key string (36-char id), the value bytes as a one-byte string (JSON field names are half of it: a binary codec would roughly halve it), a Map entry in the values and in the write times',
   'peak RSS: the retained heap plus the fetched responses and kafkajs per-record objects not yet collected, and the new-space headroom V8 grows into',
+  'wall time vs CPU: the restoring process itself spends the CPU figures; the rest of the wall time is waiting for fetch answers from a broker that shares the 2 cores (and, on a busy machine, for a core)',
   '1 MiB vs 16 MiB fetches: larger fetches are no faster (kafkajs decodes a whole response before handing it over, so fewer round trips buy nothing): restores use 1 MiB',
   'a real changelog also holds superseded values, the applied mark per transaction and expired records until retention drops their segment; each costs the read, not memory',
 )
