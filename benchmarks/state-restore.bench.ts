@@ -19,7 +19,9 @@ const sizes = (process.env['BENCH_RESTORE_KEYS'] ?? (smoke ? '2000' : '100000,10
   .split(',')
   .map(Number)
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? (smoke ? 1 : 2))
-const modes = (process.env['BENCH_RESTORE_MODES'] ?? 'scan,scan-16384,store').split(',')
+const modes = (process.env['BENCH_RESTORE_MODES'] ?? (smoke ? 'scan,store' : 'scan,scan-16384,store')).split(
+  ',',
+)
 type Mode = string
 const goalSeconds = 10
 const horizonMs = 30 * 86_400_000
