@@ -70,6 +70,7 @@ export {
 } from '../events/index.ts'
 // Kafka: configuration from the environment, topic naming and provisioning.
 export type {
+  ConfigDrift,
   Durability,
   DurabilityProfile,
   DurabilityShortfall,
@@ -123,5 +124,13 @@ export {
   TRACEPARENT_HEADER,
 } from '../publisher/index.ts'
 // State for exactly-once handlers, backed by a compacted changelog topic.
-export type { Applied, Changes, PartitionStoreOptions, ValueCodec } from '../state/index.ts'
+export type {
+  Applied,
+  ChangelogVisitor,
+  Changes,
+  Horizon,
+  PartitionStoreOptions,
+  RestoreInfo,
+  ValueCodec,
+} from '../state/index.ts'
 export { changelogTopicSpec, jsonCodec, PartitionStore } from '../state/index.ts'

@@ -9,6 +9,7 @@ export {
   validateTopicName,
 } from './src/topics/naming.ts'
 export type {
+  ConfigDrift,
   DurabilityShortfall,
   ProvisionOptions,
   ProvisionReport,

@@ -8,7 +8,7 @@ import {
 } from '@event-backbone/client'
 import { openServiceStore, type ServiceDeps } from '#libs/service'
 import { decide, invalidPayment, type PostedPayment, postedEntry } from './logic.ts'
-import { ledgerPolicy } from './policy.ts'
+import { ledgerDedupeHorizonMs, ledgerPolicy } from './policy.ts'
 import { decideRefund, invalidRefund } from './reversal.ts'
 
 type LedgerDeps = Pick<ServiceDeps, 'serde' | 'logger' | 'metrics' | 'groupId'> & {
@@ -24,7 +24,7 @@ export async function ledgerSubscriptions(deps: ServiceDeps) {
   const { env, kafka, logger, metrics, groupId, onStop } = deps
   const store = await openServiceStore<PostedPayment>(
     { kafka, groupId, logger, metrics, onStop },
-    { name: 'posted-payments', input: 'PaymentConfirmed' },
+    { name: 'posted-payments', input: 'PaymentConfirmed', horizonMs: ledgerDedupeHorizonMs(env) },
   )
   const ledger: LedgerDeps = { ...deps, store }
   return [

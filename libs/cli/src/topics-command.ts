@@ -9,7 +9,8 @@ import { emit } from './output.ts'
 export const topicsUsage = `usage: backbone topics ensure [--brokers LIST] [--strict] [--json]
   Creates the catalog's domain topics that are missing (partitions and retention from the catalog,
   replication factor and min.insync.replicas from the durability profile) and reports existing
-  topics that fall short of the profile. With --strict a shortfall exits 4.
+  topics that fall short of the profile or whose cleanup.policy / retention.ms differ from the
+  catalog (reported, never changed). With --strict a shortfall exits 4.
   BACKBONE_DURABILITY overrides the profile per family, e.g. 'domain:3/2,dead-letter:2/1'.`
 
 /** The exit code of `topics ensure --strict` when an existing topic falls short of the profile. */
@@ -42,6 +43,10 @@ async function ensure(args: string[]): Promise<number> {
       [
         `topics: created ${report.created.join(', ') || 'none'}; already there ${report.existing.join(', ') || 'none'}`,
         ...short.map((line) => `short of the durability profile: ${line}`),
+        ...report.configDrifts.map(
+          (d) =>
+            `config differs from the spec: ${d.topic} ${d.config}=${d.actual ?? 'unknown'}, the spec wants ${d.wanted}`,
+        ),
       ].join('\n'),
     )
     return values.strict && report.shortfalls.length > 0 ? shortfallExitCode : 0

@@ -120,15 +120,15 @@ export function envOneOf<const T extends string>(
   return match
 }
 
-const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
+const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
-/** Milliseconds, or a number with a unit: `250ms`, `5s`, `1m`, `1h`. */
+/** Milliseconds, or a number with a unit: `250ms`, `5s`, `1m`, `1h`, `30d`. */
 export function envDurationMs(env: NodeJS.ProcessEnv, names: EnvNames, fallback: number): number {
   const found = lookup(env, names)
   if (found === undefined) return fallback
   const ms = parseDurationMs(found.text)
   if (ms === undefined) {
-    throw envError(found.name, `needs to be a duration such as 500ms, 5s, 1m or 1h, got "${found.text}"`)
+    throw envError(found.name, `needs to be a duration such as 500ms, 5s, 1m, 1h or 30d, got "${found.text}"`)
   }
   return ms
 }
@@ -150,7 +150,7 @@ export function envDurationList(env: NodeJS.ProcessEnv, name: string, fallback: 
 }
 
 function parseDurationMs(text: string): number | undefined {
-  const match = /^(\d+)(ms|s|m|h)?$/.exec(text)
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text)
   if (!match) return undefined
   return Number(match[1]) * (units[match[2] ?? 'ms'] ?? 1)
 }

@@ -1,7 +1,9 @@
 import { type Kafka, Partitioners, type Producer } from 'kafkajs'
 import type { HandlerContext, PartitionHooks } from '#libs/consumer'
 import { TopicFamily } from '#libs/kafka'
-import { readPartition } from './read-partition.ts'
+import { type Horizon, retentionMsFor, segmentMsFor, WriteTimes } from './horizon.ts'
+import { LazyValues } from './lazy-values.ts'
+import { type ChangelogVisitor, scanPartition } from './read-partition.ts'
 
 /** Reserved changelog key: the last input offset whose effects the changelog holds. */
 export const APPLIED_KEY = '\u0000applied'
@@ -18,13 +20,35 @@ export interface PartitionStoreOptions<V> {
   readonly changelogTopic: string
   readonly codec: ValueCodec<V>
   readonly restoreTimeoutMs?: number
-  /** Reads a changelog partition; the default is `readPartition` (unit tests pass a fake). */
-  readonly read?: (topic: string, partition: number) => Promise<Map<string, Buffer>>
-  readonly onRestore?: (info: { partition: number; keys: number; durationMs: number }) => void
+  /**
+   * Keep a key only this long after its last write: older keys are dropped from memory as records
+   * arrive and skipped on restore. The changelog should then be `compact,delete` with a matching
+   * retention (`changelogTopicSpec(..., { horizonMs })`). Without it, keys live until deleted.
+   */
+  readonly horizon?: Horizon
+  /** Scans a changelog partition; the default is `scanPartition` (unit tests pass a fake). */
+  readonly read?: (topic: string, partition: number, visit: ChangelogVisitor) => Promise<void>
+  readonly onRestore?: (info: RestoreInfo) => void
+}
+
+/** What one restore did, for logs and metrics. */
+export interface RestoreInfo {
+  /** The input (and changelog) partition restored. */
+  readonly partition: number
+  /** Keys in memory after the restore. */
+  readonly keys: number
+  /** Changelog records read (fence records aside), the size of the history the restore paid for. */
+  readonly records: number
+  /** Records skipped because they were written before the horizon. */
+  readonly expired: number
+  /** From the first record's request to the state in memory, the changelog read included. */
+  readonly durationMs: number
 }
 
 interface Slot<V> {
   readonly values: Map<string, V>
+  /** Last write time per key, with a horizon only. */
+  readonly times: WriteTimes | undefined
   applied: bigint
 }
 
@@ -90,29 +114,73 @@ export class PartitionStore<V> {
       )
     }
     const slot = this.#slots.get(ctx.partition)
-    if (slot) return slot.values
-    const startedAt = Date.now()
-    const { changelogTopic, restoreTimeoutMs } = this.#options
-    const bytes = this.#options.read
-      ? await this.#options.read(changelogTopic, ctx.partition)
-      : await readPartition(this.#options.kafka, changelogTopic, ctx.partition, {
-          producer: await this.#producer(),
-          signal: this.#closed.signal,
-          ...(restoreTimeoutMs === undefined ? {} : { timeoutMs: restoreTimeoutMs }),
-        })
-    const values = new Map<string, V>()
-    let applied = -1n
-    for (const [key, value] of bytes) {
-      if (key === APPLIED_KEY) applied = parseOffset(value)
-      else values.set(key, this.#options.codec.decode(value))
+    if (slot) {
+      this.#expire(slot)
+      return slot.values
     }
-    this.#slots.set(ctx.partition, { values, applied })
+    const restored = await this.#restore(ctx.partition)
+    this.#slots.set(ctx.partition, restored)
+    return restored.values
+  }
+
+  /**
+   * Rebuilds a partition from its changelog in one pass: each value is copied out of the fetch as
+   * it arrives (the fetched bytes are not kept) and decoded when the handler first reads it
+   * (`LazyValues`), a tombstone deletes, and a record written before the horizon
+   * deletes its key too (a newer write of the key, later in the log, brings it back).
+   */
+  async #restore(partition: number): Promise<Slot<V>> {
+    const startedAt = Date.now()
+    const { changelogTopic, restoreTimeoutMs, codec, horizon } = this.#options
+    const values = new LazyValues<V>((bytes) => codec.decode(bytes))
+    const times = horizon ? new WriteTimes() : undefined
+    const cutoff = horizon ? this.#now() - horizon.ms : Number.NEGATIVE_INFINITY
+    let applied = -1n
+    let records = 0
+    let expired = 0
+    const visit: ChangelogVisitor = (key, value, timestampMs) => {
+      records++
+      if (key === APPLIED_KEY) {
+        if (value !== null) applied = parseOffset(value)
+      } else if (value === null || value.length === 0) {
+        values.delete(key)
+        times?.forget(key)
+      } else if (timestampMs < cutoff) {
+        expired++
+        values.delete(key)
+        times?.forget(key)
+      } else {
+        values.setEncoded(key, value)
+        times?.touch(key, timestampMs)
+      }
+    }
+    if (this.#options.read) await this.#options.read(changelogTopic, partition, visit)
+    else {
+      await scanPartition(this.#options.kafka, changelogTopic, partition, visit, {
+        producer: await this.#producer(),
+        signal: this.#closed.signal,
+        ...(restoreTimeoutMs === undefined ? {} : { timeoutMs: restoreTimeoutMs }),
+      })
+    }
     this.#options.onRestore?.({
-      partition: ctx.partition,
+      partition,
       keys: values.size,
+      records,
+      expired,
       durationMs: Date.now() - startedAt,
     })
-    return values
+    return { values, times, applied }
+  }
+
+  /** Drops the keys last written before the horizon: a walk from the oldest, usually of one key. */
+  #expire(slot: Slot<V>): void {
+    const { horizon } = this.#options
+    if (!horizon || !slot.times) return
+    slot.times.expire(this.#now() - horizon.ms, (key) => slot.values.delete(key))
+  }
+
+  #now(): number {
+    return this.#options.horizon?.now?.() ?? Date.now()
   }
 
   /**
@@ -142,8 +210,14 @@ export class PartitionStore<V> {
    * dropped, but the memory would keep the change.
    */
   async put(ctx: HandlerContext, values: Map<string, V>, key: string, value: V | null): Promise<void> {
-    if (value === null) values.delete(key)
-    else values.set(key, value)
+    const times = this.#slots.get(ctx.partition)?.times
+    if (value === null) {
+      values.delete(key)
+      times?.forget(key)
+    } else {
+      values.set(key, value)
+      times?.touch(key, this.#now())
+    }
     await ctx.emit(
       this.#options.changelogTopic,
       key,
@@ -195,9 +269,40 @@ export class PartitionStore<V> {
   }
 }
 
-/** The changelog topic's spec: compacted, partitioned like the input. */
-export function changelogTopicSpec(topic: string, numPartitions: number) {
-  return { topic, numPartitions, family: TopicFamily.changelog, configs: { 'cleanup.policy': 'compact' } }
+/**
+ * The changelog topic's spec, partitioned like the input.
+ *
+ * Without a horizon it is compacted: a key lives until the store deletes it (the sensor
+ * aggregator's windows, tombstoned when they close). Short segments (an hour) let compaction reach
+ * recent updates (it never touches the active segment, 7 days by default), and tombstones are kept
+ * an hour (`delete.retention.ms`), far longer than any restore takes, instead of a day: a restore
+ * pays for every tombstone still in the log.
+ *
+ * With a horizon it is also deleted by time (`compact,delete`, retention = horizon plus a margin,
+ * segments a tenth of the horizon). Expired keys are left to retention rather than tombstoned: a
+ * tombstone per expiry would double the changelog's writes (and would have to be written in some
+ * input record's transaction), while retention drops whole old segments for free.
+ */
+export function changelogTopicSpec(
+  topic: string,
+  numPartitions: number,
+  options: { readonly horizonMs?: number } = {},
+) {
+  const { horizonMs } = options
+  const configs: Record<string, string> =
+    horizonMs === undefined
+      ? {
+          'cleanup.policy': 'compact',
+          'segment.ms': String(3_600_000),
+          'delete.retention.ms': String(3_600_000),
+        }
+      : {
+          'cleanup.policy': 'compact,delete',
+          'retention.ms': String(retentionMsFor(horizonMs)),
+          'segment.ms': String(segmentMsFor(horizonMs)),
+          'delete.retention.ms': String(3_600_000),
+        }
+  return { topic, numPartitions, family: TopicFamily.changelog, configs }
 }
 
 export const jsonCodec = <V>(): ValueCodec<V> => ({

@@ -11,11 +11,18 @@ test('missing topics are created with their configs and a second run changes not
   t.after(() => admin.deleteTopics({ topics: [topic] }).catch(() => {}))
   const spec = { topic, numPartitions: 3, configs: { 'retention.ms': '3600000' } }
   const first = await ensureTopics(admin, [spec])
-  assert.deepEqual(first, { created: [topic], existing: [], shortfalls: [], brokers: first.brokers })
+  assert.deepEqual(first, {
+    created: [topic],
+    existing: [],
+    shortfalls: [],
+    configDrifts: [],
+    brokers: first.brokers,
+  })
   assert.deepEqual(await ensureTopics(admin, [spec]), {
     created: [],
     existing: [topic],
     shortfalls: [],
+    configDrifts: [],
     brokers: first.brokers,
   })
   const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics
@@ -25,6 +32,44 @@ test('missing topics are created with their configs and a second run changes not
     resources: [{ type: 2, name: topic, configNames: ['retention.ms'] }],
   })
   assert.equal(described.resources[0]?.configEntries[0]?.configValue, '3600000')
+})
+
+test('an existing topic whose cleanup policy or retention differs from its spec is reported, not changed', async (t) => {
+  const topic = uniqueName('provision-drift')
+  await createTestTopics(t, [{ topic, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }])
+  const admin = await testAdmin(t)
+  const spec = {
+    topic,
+    numPartitions: 1,
+    family: 'changelog' as const,
+    configs: { 'cleanup.policy': 'delete,compact', 'retention.ms': '7200000' },
+  }
+  const report = await ensureTopics(admin, [spec])
+  assert.deepEqual(
+    report.configDrifts.map(({ config, wanted, actual }) => ({ config, wanted, actual })),
+    [
+      { config: 'cleanup.policy', wanted: 'delete,compact', actual: 'compact' },
+      { config: 'retention.ms', wanted: '7200000', actual: '604800000' },
+    ],
+  )
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: 2, name: topic, configNames: ['cleanup.policy'] }],
+  })
+  assert.equal(described.resources[0]?.configEntries[0]?.configValue, 'compact', 'left as it was')
+
+  const matching = uniqueName('provision-nodrift')
+  await createTestTopics(t, [
+    {
+      topic: matching,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact,delete' },
+        { name: 'retention.ms', value: '7200000' },
+      ],
+    },
+  ])
+  const same = await ensureTopics(admin, [{ ...spec, topic: matching }])
+  assert.deepEqual(same.configDrifts, [], 'the policy is compared as a set: compact,delete = delete,compact')
 })
 
 test('an existing topic with fewer partitions than required is refused', async (t) => {

@@ -40,9 +40,9 @@ function unattached(changelog: Map<number, Map<string, Buffer>>, reads: number[]
     groupId: 'g',
     changelogTopic: 'g.s.changelog',
     codec: jsonCodec(),
-    read: async (_topic, partition) => {
+    read: async (_topic, partition, visit) => {
       reads.push(partition)
-      return new Map(changelog.get(partition) ?? [])
+      for (const [key, value] of changelog.get(partition) ?? []) visit(key, value, Date.now())
     },
   })
 }

@@ -27,11 +27,28 @@ export interface DurabilityShortfall {
   readonly minInsyncReplicas: number | undefined
 }
 
+/**
+ * An existing topic whose `cleanup.policy` or `retention.ms` is not what its spec asks for (a
+ * changelog created before its store had a horizon, a retention changed by hand): reported, never
+ * changed. `actual` is undefined when the principal may not describe the topic's configs.
+ */
+export interface ConfigDrift {
+  readonly topic: string
+  readonly config: string
+  readonly wanted: string
+  readonly actual: string | undefined
+}
+
+/** The spec configs an existing topic is checked against: they decide what it keeps and for how long. */
+export const checkedConfigs = ['cleanup.policy', 'retention.ms'] as const
+
 export interface ProvisionReport {
   readonly created: string[]
   readonly existing: string[]
   /** Existing topics that fall short of the durability profile: reported, never changed. */
   readonly shortfalls: DurabilityShortfall[]
+  /** Topics whose cleanup policy or retention differs from their spec: reported, never changed. */
+  readonly configDrifts: ConfigDrift[]
   /** Brokers the cluster reported: the profile's defaults derive from it. */
   readonly brokers: number
 }
@@ -54,7 +71,11 @@ export function specDurability(spec: TopicSpec, brokers: number, profile?: Durab
 // kafkajs's ConfigResourceTypes.TOPIC; the enum is not a named ESM export of the CommonJS package.
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes
 
-async function minInsyncReplicasOf(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+/** The named configs of each topic; empty when the principal may not describe them. */
+async function topicConfigs(
+  admin: Admin,
+  topics: readonly string[],
+): Promise<Map<string, ReadonlyMap<string, string>>> {
   if (topics.length === 0) return new Map()
   try {
     const described = await admin.describeConfigs({
@@ -62,20 +83,43 @@ async function minInsyncReplicasOf(admin: Admin, topics: readonly string[]): Pro
       resources: topics.map((name) => ({
         type: TOPIC_RESOURCE,
         name,
-        configNames: ['min.insync.replicas'],
+        configNames: ['min.insync.replicas', ...checkedConfigs],
       })),
     })
     return new Map(
-      described.resources.flatMap((resource) => {
-        const entry = resource.configEntries.find((e) => e.configName === 'min.insync.replicas')
-        return entry ? [[resource.resourceName, Number(entry.configValue)] as const] : []
-      }),
+      described.resources.map((resource) => [
+        resource.resourceName,
+        new Map(resource.configEntries.map((e) => [e.configName, e.configValue])),
+      ]),
     )
   } catch {
     // A service principal may hold no DescribeConfigs grant: the replica count is still checked.
     return new Map()
   }
 }
+
+/** The checked configs of `spec` that the topic does not have (compared as sets for the policy). */
+function driftsOf(spec: TopicSpec, actual: ReadonlyMap<string, string> | undefined): ConfigDrift[] {
+  const drifts: ConfigDrift[] = []
+  for (const config of checkedConfigs) {
+    const wanted = spec.configs?.[config]
+    if (wanted === undefined) continue
+    const value = actual?.get(config)
+    const same =
+      config === 'cleanup.policy'
+        ? value !== undefined && policySet(value) === policySet(wanted)
+        : value === wanted
+    if (!same) drifts.push({ topic: spec.topic, config, wanted, actual: value })
+  }
+  return drifts
+}
+
+const policySet = (policy: string) =>
+  policy
+    .split(',')
+    .map((p) => p.trim())
+    .sort()
+    .join(',')
 
 /**
  * Creates the topics that are missing, with their configs, and leaves existing ones as they are
@@ -134,16 +178,22 @@ export async function ensureTopics(
   const existing = wanted.filter((spec) => present.has(spec.topic))
   // Every wanted topic is checked, not only those listed before: one that another process created
   // in between ("already exists" above) is as much someone else's topic as an older one.
-  const minIsr = await minInsyncReplicasOf(
+  const configs = await topicConfigs(
     admin,
     wanted.map((spec) => spec.topic),
   )
   const shortfalls: DurabilityShortfall[] = []
+  // Only a topic that was already there can drift; one created here has its spec's configs. An
+  // undescribable topic (no grant) is not reported: nothing is known about it.
+  const configDrifts = existing.flatMap((spec) =>
+    configs.has(spec.topic) ? driftsOf(spec, configs.get(spec.topic)) : [],
+  )
   for (const spec of wanted) {
     const want = durability.get(spec.topic)!
     const partitions = metadata.topics.find((topic) => topic.name === spec.topic)?.partitions ?? []
     const replicationFactor = Math.min(...partitions.map((p) => p.replicas.length))
-    const minInsyncReplicas = minIsr.get(spec.topic)
+    const isr = configs.get(spec.topic)?.get('min.insync.replicas')
+    const minInsyncReplicas = isr === undefined ? undefined : Number(isr)
     const short =
       replicationFactor < want.replicationFactor ||
       (minInsyncReplicas !== undefined && minInsyncReplicas < want.minInsyncReplicas)
@@ -161,6 +211,7 @@ export async function ensureTopics(
     created: missing.map((spec) => spec.topic),
     existing: existing.map((spec) => spec.topic),
     shortfalls,
+    configDrifts,
     brokers,
   }
 }
