@@ -10,8 +10,8 @@ import {
 } from './delivery/cloudevent.ts'
 import { matchesFilter } from './delivery/filter.ts'
 import { buildRequest } from './delivery/formats.ts'
-import { send } from './delivery/send.ts'
 import { signatureHeaders } from './delivery/signing.ts'
+import { tracedSend } from './delivery/traced-send.ts'
 import type { TriggerMetrics } from './metrics/trigger-metrics.ts'
 
 /** What a trigger's deliveries need beyond the trigger: resolved from the environment at start. */
@@ -108,7 +108,7 @@ export function triggerSubscriptions(trigger: Trigger, deps: DeliveryDeps): AnyS
           ...(deps.secrets.length > 0 ? signatureHeaders(deps.secrets, attributes['id']!, request.body) : {}),
         }
         deps.metrics.started(trigger)
-        const result = await send(deps.agent, trigger.url, headers, request.body, trigger.timeoutMs, {
+        const result = await tracedSend(deps.agent, trigger.url, headers, request.body, trigger.timeoutMs, {
           trigger: trigger.name,
           topic: ctx.topic,
           partition: ctx.partition,

@@ -40,6 +40,7 @@ export const BackboneAttr = {
   replayRecords: 'backbone.replay.records',
   replayStatus: 'backbone.replay.status',
   link: 'backbone.link',
+  trigger: 'backbone.trigger',
 } as const
 
 export const KAFKA = 'kafka'
