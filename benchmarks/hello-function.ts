@@ -6,41 +6,22 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createCounter } from './functions/counting.js'
 
-let count = 0
-let first = 0
-let last = 0
-let latencies: number[] = []
+const counter = createCounter()
 
 const server = createServer((request, response) => {
   // Polled while deliveries run: small, so the poll does not load the function it measures.
-  if (request.method === 'GET' && request.url === '/stats') {
+  const control = counter.control(request.method, request.url)
+  if (control !== undefined) {
     response.writeHead(200, { 'content-type': 'application/json' })
-    response.end(JSON.stringify({ count, first, last }))
-    return
-  }
-  if (request.method === 'GET' && request.url === '/latencies') {
-    response.writeHead(200, { 'content-type': 'application/json' })
-    response.end(JSON.stringify(latencies))
-    return
-  }
-  if (request.method === 'POST' && request.url === '/reset') {
-    count = 0
-    first = 0
-    last = 0
-    latencies = []
-    response.end('reset')
+    response.end(control)
     return
   }
   // The body is read, as a function runtime would, before it answers.
   request.resume()
   request.on('end', () => {
-    const now = Date.now()
-    count += 1
-    if (first === 0) first = now
-    last = now
-    const time = request.headers['ce-time']
-    if (typeof time === 'string') latencies.push(now - Date.parse(time))
+    counter.arrived(request.headers)
     response.writeHead(200, { 'content-type': 'text/plain' })
     response.end('ok')
   })

@@ -1,25 +1,30 @@
 /**
  * Function triggers (issue 13, "Measured"): events per second a trigger delivers to a hello-world
  * function, against the same function driven directly by autocannon in the same run (goal: at
- * least 0.5), and the publish→function latency (p50/p99) at half the trigger's maximum rate.
+ * least 0.5 for a function runtime's hello world, here Google's Functions Framework; a bare node:http
+ * server is measured beside it as the ceiling of what one Node process can be fed), and the
+ * publish→function latency (p50/p99) at half the trigger's maximum rate to the node:http function.
  *
  *   npm run bench -- triggers     BENCH_EVENTS (20 000 per round), BENCH_CONCURRENCY (64), BENCH_ORDERING (key)
  *
- * The function runs in its own process (hello-function.ts); autocannon, the publisher and the
+ * Each function runs in its own process (hello-function.ts, functions/functions-framework.js); autocannon, the publisher and the
  * trigger service (one trigger, binary CloudEvents, key ordering over many keys, unsigned) run
  * here. Each round publishes a backlog of SecurityAlert events while the trigger is stopped,
  * starts it and times the deliveries from the function's first to its last arrival; autocannon POSTs the same body with
  * the same number of connections for a fixed time. Rounds alternate which goes first; the ratio is
  * taken round by round. Latency: `ce-time` is the event's `occurredAt`, set just before publishing.
  */
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
 import type { EventTypeMap, SecurityAlert } from '@event-backbone/catalog'
 import { catalogEncoder, catalogTopicSpecs } from '#libs/events'
 import { ensureTopics } from '#libs/kafka'
+import { freePort } from '#libs/kafka-local'
 import { createPublisher, type Publisher } from '#libs/publisher'
 import { parseTriggers, startTriggerService, type TriggerService } from '#libs/triggers'
 import { sampleEvents } from '../test/helpers/sample-events.ts'
@@ -45,14 +50,73 @@ const LATENCY_S = smoke ? 1 : 10
 const KEYS = 1_000
 const ORDERING = process.env['BENCH_ORDERING'] ?? 'key'
 
-const fn = spawn(process.execPath, [new URL('./hello-function.ts', import.meta.url).pathname], {
-  env: process.env,
-  stdio: ['ignore', 'pipe', 'inherit'],
-})
-const url = await new Promise<string>((resolve, reject) => {
-  createInterface({ input: fn.stdout }).once('line', resolve)
-  fn.once('exit', (code) => reject(new Error(`the function exited ${code}`)))
-})
+/**
+ * The hello-world functions, each in its own process and printing its URL first: plain node:http
+ * (the ceiling: as little per request as Node allows) and Google's Functions Framework (a real
+ * function runtime, as a deployed Cloud Function runs). Both count deliveries the same way
+ * (functions/counting.js).
+ */
+const frameworkMain = join(
+  dirname(fileURLToPath(import.meta.resolve('@google-cloud/functions-framework'))),
+  'main.js',
+)
+const functions = {
+  node: {
+    label: 'node:http hello function',
+    args: [new URL('./hello-function.ts', import.meta.url).pathname],
+  },
+  'functions-framework': {
+    label: 'Functions Framework hello function',
+    args: [
+      frameworkMain,
+      '--target=hello',
+      '--signature-type=http',
+      `--source=${new URL('./functions/functions-framework.js', import.meta.url).pathname}`,
+    ],
+  },
+} as const
+type FunctionName = keyof typeof functions
+const processes: ChildProcess[] = []
+
+async function startFunction(name: FunctionName): Promise<string> {
+  const port = name === 'node' ? undefined : await freePort()
+  const child = spawn(process.execPath, [...functions[name].args, ...(port ? [`--port=${port}`] : [])], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  processes.push(child)
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the ${name} function exited ${code}`))),
+  )
+  if (port === undefined) {
+    return Promise.race([
+      new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve)),
+      exited,
+    ])
+  }
+  child.stdout!.resume()
+  const found = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const ok = await Promise.race([
+      fetch(`${found}/stats`).then(
+        (response) => response.ok,
+        () => false,
+      ),
+      exited,
+    ])
+    if (ok) return found
+    if (Date.now() > deadline) throw new Error(`the ${name} function did not answer within 20 s`)
+    await sleep(100)
+  }
+}
+
+const urls = {
+  node: await startFunction('node'),
+  'functions-framework': await startFunction('functions-framework'),
+}
+/** The function the current measurement drives. */
+let url = urls.node
 interface Stats {
   count: number
   first: number
@@ -99,7 +163,7 @@ async function startTrigger(): Promise<TriggerService> {
     timeout: 10s
     startFrom: earliest
     retryTopics: []
-    filter: { exact: { source: ${runSource} } }
+    filter: { exact: { data.source: ${runSource} } }
 `
   const service = await startTriggerService({
     kafka,
@@ -184,14 +248,25 @@ async function directRound(): Promise<number> {
 }
 let service: TriggerService | undefined
 try {
-  const rates = { trigger: [] as number[], direct: [] as number[] }
+  const measured: Record<FunctionName, { trigger: number[]; direct: number[] }> = {
+    node: { trigger: [], direct: [] },
+    'functions-framework': { trigger: [], direct: [] },
+  }
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? (['direct', 'trigger'] as const) : (['trigger', 'direct'] as const)
-    for (const name of order)
-      rates[name].push(name === 'trigger' ? await triggerRound() : await directRound())
+    for (const fn of Object.keys(functions) as FunctionName[]) {
+      url = urls[fn]
+      for (const name of order)
+        measured[fn][name].push(name === 'trigger' ? await triggerRound() : await directRound())
+    }
   }
-  const trigger = caseResult('trigger → hello function', 'events/s', rates.trigger)
-  const direct = caseResult('autocannon → hello function', 'requests/s', rates.direct)
+  const cases = (fn: FunctionName) => ({
+    trigger: caseResult(`trigger → ${functions[fn].label}`, 'events/s', measured[fn].trigger),
+    direct: caseResult(`autocannon → ${functions[fn].label}`, 'requests/s', measured[fn].direct),
+  })
+  const framework = cases('functions-framework')
+  const { trigger, direct } = cases('node')
+  url = urls.node
 
   // Latency at half the trigger's median maximum, evenly paced.
   const rate = Math.max(10, Math.round(trigger.median / 2))
@@ -210,12 +285,22 @@ try {
   emitResult({
     bench: 'triggers',
     cases: [
+      framework.trigger,
+      framework.direct,
       trigger,
       direct,
       caseResult(`publish → function p50 at ${rate} events/s`, 'ms', p50s),
       caseResult(`publish → function p99 at ${rate} events/s`, 'ms', p99s),
     ],
-    ratios: [ratio('trigger / autocannon (same function)', trigger, direct, 0.5)],
+    ratios: [
+      ratio(
+        'trigger / autocannon (same Functions Framework function)',
+        framework.trigger,
+        framework.direct,
+        0.5,
+      ),
+      ratio('trigger / autocannon (same node:http function, the ceiling)', trigger, direct),
+    ],
     notes: [
       `${EVENTS} SecurityAlert events per round over ${KEYS} keys, trigger concurrency ${CONCURRENCY} (${ORDERING} ordering, binary CloudEvents, unsigned), autocannon ${CONCURRENCY} connections for ${DIRECT_S} s; ${ROUNDS} rounds, alternating.`,
       `Latency: ${LATENCY_S} s at ${rate} events/s (half the trigger's median maximum), from occurredAt (set just before publish) to the function's arrival; publisher, trigger and autocannon share this process, the function runs in its own.`,
@@ -225,5 +310,5 @@ try {
   await service?.stop()
   await publisher.close()
   await registry.close()
-  fn.kill('SIGTERM')
+  for (const child of processes) child.kill('SIGTERM')
 }
