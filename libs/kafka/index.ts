@@ -1,4 +1,5 @@
 export { KafkaEnv, kafkaConfigFromEnv } from './src/config/client-config.ts'
+export { defaultRetryBudgetMs, retryWaits, retryWithinBudget } from './src/config/retry-budget.ts'
 export { transactionalRetry } from './src/config/transactional-retry.ts'
 export {
   changelogTopicName,
