@@ -1,12 +1,13 @@
 /**
  * `npm run bench [-- name ...]`: runs every benchmarks/<name>.bench.ts (or the named ones) one after
- * another against one Kafka broker started here, collects each one's JSON result line, writes
- * benchmarks/results/latest.json and regenerates docs/benchmarks.md from it.
+ * another against one Kafka broker started here, collects each one's JSON result line, writes them
+ * into benchmarks/results/latest.json (a named run replaces only its benches' results) and
+ * regenerates docs/benchmarks.md from it.
  * `BENCH_SMOKE=1` makes every benchmark run a tiny size (CI uses it so they cannot rot).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { existsSync, readdirSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
 import { renderBenchmarksDoc } from './lib/render-doc.ts'
@@ -82,11 +83,20 @@ const output: RunOutput = {
   results,
 }
 process.stdout.write(`${JSON.stringify(output)}\n`)
-if (!smoke && requested.length === 0) {
+if (!smoke) {
   const json = join(here, 'results', 'latest.json')
   const doc = join(here, '..', 'docs', 'benchmarks.md')
-  await writeFile(json, `${JSON.stringify(output, null, 2)}\n`)
-  await writeFile(doc, renderBenchmarksDoc(output))
+  // Benches not run this time keep their last result (each result carries its own startedAt).
+  const previous = existsSync(json) ? (JSON.parse(await readFile(json, 'utf8')) as RunOutput) : undefined
+  const merged: RunOutput = {
+    ...output,
+    results: [
+      ...(previous?.results ?? []).filter((result) => !benches.includes(result.bench)),
+      ...results,
+    ].sort((a, b) => a.bench.localeCompare(b.bench)),
+  }
+  await writeFile(json, `${JSON.stringify(merged, null, 2)}\n`)
+  await writeFile(doc, renderBenchmarksDoc(merged))
   // Both are checked in and Biome formats JSON and Markdown (aligned tables): they must pass `biome ci`.
   const biome = join(here, '..', 'node_modules', '.bin', 'biome')
   spawnSync(biome, ['format', '--write', json, doc], { stdio: 'ignore' })

@@ -54,6 +54,18 @@ try {
   const lost = await reader.settle(acknowledged, smoke ? 60_000 : 120_000)
   await reader.stop()
   const duplicates = reader.duplicates()
+  // The input as well: a payment the gateway wrote twice must still be posted once (the ledger
+  // dedupes by paymentId), and this tells a duplicate input from a duplicate output.
+  const input = await OutputReader.start(
+    cluster.kafka(),
+    cluster.url(registryService.name),
+    'payments',
+    'PaymentConfirmed',
+    ledgerKey,
+  )
+  await input.settle(acknowledged, 60_000)
+  await input.stop()
+  const inputDuplicates = input.duplicates()
   const unconfirmed = load.outcomes.filter(
     (o) => !o.acknowledged && !(typeof o.lastStatus === 'number' && o.lastStatus < 500),
   )
@@ -65,7 +77,10 @@ try {
 
   if (lost.length > 0)
     problems.push(`${lost.length} acknowledged payments never posted (e.g. ${lost.slice(0, 3).join(', ')})`)
-  if (duplicates.keys > 0) problems.push(`${duplicates.keys} payments posted more than once`)
+  if (duplicates.keys > 0)
+    problems.push(
+      `${duplicates.keys} payments posted more than once (kill at ${new Date(killedAt).toISOString().slice(11, 23)}; ${reader.duplicateExamples().join('; ')})`,
+    )
   if (refused.length > 0)
     problems.push(`${refused.length} valid payments refused (${refused[0]?.lastStatus})`)
   if (acknowledged.size < load.outcomes.length * 0.9)
@@ -98,6 +113,7 @@ try {
       verifierRereads: reader.rereads,
       lost: lost.length,
       duplicateKeys: duplicates.keys,
+      paymentsWrittenTwice: inputDuplicates.keys,
       guarantee: 'exactly-once',
     },
   })

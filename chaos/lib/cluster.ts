@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eventTypes } from '@event-backbone/catalog'
@@ -94,7 +94,17 @@ export class ChaosCluster {
         await admin.disconnect()
       }
       const serde = new EventSerde(new ConfluentRegistryClient(cluster.url(registryService.name)))
-      for (const eventType of eventTypes()) await serde.schemaId(eventType)
+      // A few tries: on a shared, loaded machine the registry's first answers can be slow.
+      for (const eventType of eventTypes()) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await serde.schemaId(eventType)
+            break
+          } catch (error) {
+            if (attempt >= 3) throw error
+          }
+        }
+      }
       for (const name of services) await cluster.#startService(name)
       return cluster
     } catch (error) {
@@ -225,6 +235,13 @@ export class ChaosCluster {
     this.#processes.clear()
     await this.#kafka?.stop()
     await this.#cluster?.stop()
+    // CHAOS_KEEP_LOGS=<dir> keeps the services' logs (for explaining a failure) under <dir>.
+    const keep = process.env['CHAOS_KEEP_LOGS']
+    if (keep) {
+      const target = join(keep, `${Date.now()}`)
+      await cp(this.logDir, target, { recursive: true }).catch(() => {})
+      process.stderr.write(`[chaos] service logs kept in ${target}\n`)
+    }
     await rm(this.#dataDir, { recursive: true, force: true })
   }
 }

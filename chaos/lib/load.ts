@@ -132,6 +132,8 @@ export class OutputReader {
   /** The records' own timestamps (when the service produced them), in reading order. */
   readonly producedAt: number[] = []
   readonly #positions = new Set<string>()
+  /** Where each key was read (partition:offset@timestamp), for explaining duplicates. */
+  readonly where = new Map<string, string[]>()
   readonly #listeners = new Set<(value: Record<string, unknown>) => void>()
   records = 0
   rereads = 0
@@ -170,6 +172,9 @@ export class OutputReader {
         const value = (await serde.decode(type, message.value)) as unknown as Record<string, unknown>
         for (const listener of reader.#listeners) listener(value)
         const key = keyOf(value)
+        const places = reader.where.get(key) ?? []
+        places.push(`${position}@${new Date(Number(message.timestamp)).toISOString().slice(11, 23)}`)
+        reader.where.set(key, places)
         reader.records += 1
         reader.arrivals.push(Date.now())
         reader.producedAt.push(Number(message.timestamp))
@@ -196,6 +201,14 @@ export class OutputReader {
     while (this.missing(keys).length > 0 && Date.now() < deadline) await delay(500)
     await delay(3_000)
     return this.missing(keys)
+  }
+
+  /** A few duplicated keys with where each copy was read. */
+  duplicateExamples(limit = 3): string[] {
+    return [...this.where]
+      .filter(([, places]) => places.length > 1)
+      .slice(0, limit)
+      .map(([key, places]) => `${key} at ${places.join(', ')}`)
   }
 
   duplicates(): { keys: number; records: number } {
