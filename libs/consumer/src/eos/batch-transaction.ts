@@ -39,8 +39,14 @@ export class BatchTransaction {
     if (this.outbox.size === 0) return
     this.#transaction ??= await this.#entry.producer.transaction()
     const open = this.#transaction
-    const topicMessages = this.outbox.drain()
-    await whileConcurrent(() => open.sendBatch({ topicMessages, acks: -1 }))
+    // One send per partition, concurrently: kafkajs can drop a multi-leader send's records when a
+    // leader moves mid-send (partition-sends.ts).
+    const sends = await this.#deps.producers.sends.split(this.outbox.drain())
+    await Promise.all(
+      sends.map((topicMessages) =>
+        whileConcurrent(() => open.sendBatch({ topicMessages: [topicMessages], acks: -1 })),
+      ),
+    )
   }
 
   /** Commits the outputs and the offset after `last` (every record up to it is done). */
