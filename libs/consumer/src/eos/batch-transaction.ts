@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { PublishFailedError } from '@event-backbone/errors'
 import type { EachBatchPayload, Transaction } from 'kafkajs'
+import { unansweredPartitions } from '#libs/kafka'
 import { errorClass } from '../headers/write.ts'
 import { publish } from '../instrumentation/channels.ts'
 import { lagAfter, nextOffset } from '../runtime/offsets.ts'
@@ -39,14 +41,18 @@ export class BatchTransaction {
     if (this.outbox.size === 0) return
     this.#transaction ??= await this.#entry.producer.transaction()
     const open = this.#transaction
-    // One send per partition, concurrently: kafkajs can drop a multi-leader send's records when a
-    // leader moves mid-send (partition-sends.ts).
-    const sends = await this.#deps.producers.sends.split(this.outbox.drain())
-    await Promise.all(
-      sends.map((topicMessages) =>
-        whileConcurrent(() => open.sendBatch({ topicMessages: [topicMessages], acks: -1 })),
-      ),
-    )
+    const topicMessages = this.outbox.drain()
+    const answer = await whileConcurrent(() => open.sendBatch({ topicMessages, acks: -1 }))
+    // kafkajs may resolve a send without having sent every partition's records when a leader moved
+    // mid-send (libs/kafka answered.ts); committing would lose outputs or state changes (seen as
+    // duplicated ledger postings in the broker-failover chaos scenario). Fail, so the transaction
+    // aborts and its records are processed again.
+    const missing = unansweredPartitions(topicMessages, answer)
+    if (missing.length > 0) {
+      throw new PublishFailedError(`the transaction's send left ${missing.join(', ')} unacknowledged`, {
+        context: { partitions: missing },
+      })
+    }
   }
 
   /** Commits the outputs and the offset after `last` (every record up to it is done). */
