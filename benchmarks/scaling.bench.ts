@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { Kafka, logLevel, Partitioners } from 'kafkajs'
+import { waitForTopics } from '#libs/kafka'
 import { silenceKafkajsTimeoutWarning, startLocalCluster } from '#libs/kafka-local'
 import { createPublisher, type EncodedEvent } from '#libs/publisher'
 import { encodeWire } from '../test/helpers/wire.ts'
@@ -48,7 +49,7 @@ async function createTopic(kafka: Kafka, topic: string, partitions: number, repl
   await admin.connect()
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         {
           topic,
@@ -58,6 +59,8 @@ async function createTopic(kafka: Kafka, topic: string, partitions: number, repl
         },
       ],
     })
+    // A KRaft broker briefly answers UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created.
+    await waitForTopics(admin, [topic], 60_000)
   } finally {
     await admin.disconnect()
   }
@@ -139,7 +142,9 @@ for (const partitions of partitionCounts) {
     rate,
     caseResult(`exactly-once, ${partitions} partitions: start to first record`, 'ms', [run.startupMs]),
     caseResult(`exactly-once, ${partitions} partitions: producers`, 'producers', [run.producers]),
-    caseResult(`exactly-once, ${partitions} partitions: transactional producers`, 'producers', [run.transactional]),
+    caseResult(`exactly-once, ${partitions} partitions: transactional producers`, 'producers', [
+      run.transactional,
+    ]),
     caseResult(`exactly-once, ${partitions} partitions: TCP connections`, 'connections', [run.connections]),
     caseResult(`exactly-once, ${partitions} partitions: peak RSS`, 'MB', [run.maxRssMb]),
   )
@@ -178,9 +183,11 @@ if (!smoke) {
       await createTopic(kafka, eosTopic, clusterPartitions, replicas)
       await preProduce(kafka, eosTopic, records)
       const run = await exactlyOnceWorker(cluster.brokers, eosTopic, records)
-      const eos = caseResult(`exactly-once, ${nodes} node${nodes > 1 ? 's' : ''} RF ${replicas}`, 'records/s', [
-        (run.records / run.elapsedMs) * 1000,
-      ])
+      const eos = caseResult(
+        `exactly-once, ${nodes} node${nodes > 1 ? 's' : ''} RF ${replicas}`,
+        'records/s',
+        [(run.records / run.elapsedMs) * 1000],
+      )
       cases.push(publish, eos)
       perNodes.set(nodes, { publish, eos })
     } finally {

@@ -51,7 +51,10 @@ export function renderBenchmarksDoc(output: RunOutput): string {
       continue
     }
     const took = result.seconds === undefined ? '' : ` (${result.seconds} s)`
-    lines.push(`\`npm run bench -- ${result.bench}\`${took}, ${result.startedAt}, on ${machineLine(result)}.`, '')
+    lines.push(
+      `\`npm run bench -- ${result.bench}\`${took}, ${result.startedAt}, on ${machineLine(result)}.`,
+      '',
+    )
     lines.push('| case | median | min | max | unit |', '| --- | --- | --- | --- | --- |')
     for (const c of result.cases)
       lines.push(`| ${c.name} | ${fmt(c.median)} | ${fmt(c.min)} | ${fmt(c.max)} | ${c.unit} |`)
