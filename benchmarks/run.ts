@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+import { mergeResults } from '../chaos/lib/merge.ts'
 import { renderBenchmarksDoc } from './lib/render-doc.ts'
 import type { BenchOutcome, BenchResult, RunOutput } from './lib/stats.ts'
 
@@ -90,10 +91,7 @@ if (!smoke) {
   const previous = existsSync(json) ? (JSON.parse(await readFile(json, 'utf8')) as RunOutput) : undefined
   const merged: RunOutput = {
     ...output,
-    results: [
-      ...(previous?.results ?? []).filter((result) => !benches.includes(result.bench)),
-      ...results,
-    ].sort((a, b) => a.bench.localeCompare(b.bench)),
+    results: mergeResults(previous?.results ?? [], results, benches, (result) => result.bench),
   }
   await writeFile(json, `${JSON.stringify(merged, null, 2)}\n`)
   await writeFile(doc, renderBenchmarksDoc(merged))

@@ -11,6 +11,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { mergeResults } from './lib/merge.ts'
 import { type ChaosRun, renderReliabilityDoc } from './lib/render-doc.ts'
 import { clusterScenarios, machine, type ScenarioResult, smoke } from './lib/scenario.ts'
 
@@ -91,16 +92,17 @@ const output: ChaosRun = {
   machine: { ...before, loadAvg1mAfter: machine().loadAvg1m },
   seconds: Math.round((Date.now() - runStarted) / 1000),
   // Scenarios not run this time keep their last result, marked with when and how it was measured.
-  results: [
-    ...earlier
-      .filter((result) => !scenarios.includes(result.scenario))
-      .map((result) => ({
-        ...result,
-        at: result.at ?? previous?.generatedAt,
-        command: result.command ?? previous?.command,
-      })),
-    ...results,
-  ].sort((a, b) => a.scenario.localeCompare(b.scenario)),
+  results: mergeResults(
+    earlier,
+    results,
+    scenarios,
+    (result) => result.scenario,
+    (result) => ({
+      ...result,
+      at: result.at ?? previous?.generatedAt,
+      command: result.command ?? previous?.command,
+    }),
+  ),
 }
 
 for (const result of results) {
