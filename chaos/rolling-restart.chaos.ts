@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { registryService } from '#libs/stack'
 import { ChaosCluster } from './lib/cluster.ts'
-import { type Attempt, Load, OutputReader, percentile } from './lib/load.ts'
+import { type Attempt, inputDuplicates, Load, OutputReader, percentile } from './lib/load.ts'
 import { ledgerKey, newPayment } from './lib/payments.ts'
 import { waitFullyReplicated } from './lib/replication.ts'
 import { report, say, smoke } from './lib/scenario.ts'
@@ -71,6 +71,14 @@ try {
   const lost = await reader.settle(acknowledged, smoke ? 60_000 : 120_000)
   await reader.stop()
   const duplicates = reader.duplicates()
+  const writtenTwice = await inputDuplicates(
+    cluster.kafka(),
+    cluster.url(registryService.name),
+    'payments',
+    'PaymentConfirmed',
+    ledgerKey,
+    acknowledged,
+  )
   const refused = load.outcomes.filter(
     (o) => !o.acknowledged && typeof o.lastStatus === 'number' && o.lastStatus < 500,
   )
@@ -80,7 +88,10 @@ try {
 
   if (lost.length > 0)
     problems.push(`${lost.length} acknowledged payments never posted (e.g. ${lost.slice(0, 3).join(', ')})`)
-  if (duplicates.keys > 0) problems.push(`${duplicates.keys} payments posted more than once`)
+  if (duplicates.keys > 0)
+    problems.push(
+      `${duplicates.keys} payments posted more than once (${reader.duplicateExamples().join('; ')})`,
+    )
   if (refused.length > 0)
     problems.push(`${refused.length} valid payments refused (${refused[0]?.lastStatus})`)
   if (unconfirmed > 0) problems.push(`${unconfirmed} payments never acknowledged within the client's bound`)
@@ -104,6 +115,8 @@ try {
       ledgerRecords: reader.records,
       lost: lost.length,
       duplicateKeys: duplicates.keys,
+      paymentsWrittenTwice: writtenTwice,
+      verifierRereads: reader.rereads,
       guarantee: 'exactly-once',
     },
   })

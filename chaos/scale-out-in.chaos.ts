@@ -116,11 +116,12 @@ try {
   // Far-future readings, one per sensor (so one on every partition that holds a window), close
   // every window of the stream; their own windows stay open and are not counted.
   const flushAt = new Date(Date.now() + 2 * 3600_000)
+  let flushed = 0
   const flush = new Load({
     ...common,
     url: gateway('SensorReading'),
     makeEvent: () => {
-      const body = reading(sensors[flush.outcomes.length % sensors.length]!, flushAt)
+      const body = reading(sensors[flushed++ % sensors.length]!, flushAt)
       return { key: body.eventId, body }
     },
     ratePerSecond: 1000,
@@ -156,7 +157,10 @@ try {
   const windowDuplicates = windows.duplicates()
   const uploadDuplicates = uploads.duplicates()
   if (lostPayments.length > 0) problems.push(`${lostPayments.length} acknowledged payments never posted`)
-  if (ledgerDuplicates.keys > 0) problems.push(`${ledgerDuplicates.keys} payments posted more than once`)
+  if (ledgerDuplicates.keys > 0)
+    problems.push(
+      `${ledgerDuplicates.keys} payments posted more than once (${ledger.duplicateExamples().join('; ')})`,
+    )
   if (windowDuplicates.keys > 0)
     problems.push(`${windowDuplicates.keys} sensor windows emitted more than once`)
   if (windowedReadings < ackedReadings || windowedReadings > ackedReadings + unconfirmedReadings)

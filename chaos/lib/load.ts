@@ -227,3 +227,21 @@ export class OutputReader {
     return this.#consumer.disconnect()
   }
 }
+
+/**
+ * How many of `keys` the input topic holds more than once (read read_committed from the start):
+ * tells a duplicate the gateway wrote (which the consumer must absorb) from one the consumer made.
+ */
+export async function inputDuplicates(
+  kafka: Kafka,
+  registryUrl: string,
+  topic: string,
+  type: EventType,
+  keyOf: (value: Record<string, unknown>) => string,
+  keys: Iterable<string>,
+): Promise<number> {
+  const input = await OutputReader.start(kafka, registryUrl, topic, type, keyOf)
+  await input.settle(keys, 60_000)
+  await input.stop()
+  return input.duplicates().keys
+}
