@@ -10,7 +10,7 @@ const answer = (topicName: string, partition: number): RecordMetadata => ({
   baseOffset: '0',
 })
 
-test('a send whose answer lacks a partition it had records for is reported, naming the partition', () => {
+test('a send whose answer lacks a partition it had records for, or has one twice, is reported, naming the partition', () => {
   const sent = [
     {
       topic: 'ledger',
@@ -27,6 +27,16 @@ test('a send whose answer lacks a partition it had records for is reported, nami
   )
   // kafkajs #1303: partition 4 of ledger moved to the broker that had answered for partition 1.
   assert.deepEqual(unansweredPartitions(sent, [answer('ledger', 1), answer('changelog', 4)]), ['ledger/4'])
+  // A partition acknowledged twice was written twice (a broker kafkajs dropped and looked up again).
+  assert.deepEqual(
+    unansweredPartitions(sent, [
+      answer('ledger', 1),
+      answer('ledger', 4),
+      answer('ledger', 4),
+      answer('changelog', 4),
+    ]),
+    ['ledger/4'],
+  )
   // A record whose partition was never chosen cannot have been acknowledged either.
   assert.deepEqual(
     unansweredPartitions([{ topic: 'ledger', messages: [{ value: 'x' }] }], [answer('ledger', 0)]),

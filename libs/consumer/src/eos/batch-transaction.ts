@@ -49,9 +49,12 @@ export class BatchTransaction {
     // aborts and its records are processed again.
     const missing = unansweredPartitions(topicMessages, answer)
     if (missing.length > 0) {
-      throw new PublishFailedError(`the transaction's send left ${missing.join(', ')} unacknowledged`, {
-        context: { partitions: missing },
-      })
+      throw new PublishFailedError(
+        `the transaction's send left ${missing.join(', ')} unacknowledged or acknowledged twice`,
+        {
+          context: { partitions: missing },
+        },
+      )
     }
   }
 

@@ -25,24 +25,30 @@ export function recordingPartitioner(): ICustomPartitioner {
 }
 
 /**
- * The `topic/partition`s a send had records for (partitions recorded by `recordingPartitioner`)
- * that its answer does not acknowledge. kafkajs 2.2.4 can resolve a send without having sent some
- * of its records: when a partition leader fails mid-send it regroups the partitions by their new
- * leaders but retries only the brokers that had not answered, so a partition that moved to a broker
- * that had already answered is never sent (kafkajs issue #1303). Such a send must count as failed.
- * A record whose partition was never chosen counts as unanswered too.
+ * The `topic/partition`s of a send that kafkajs did not finish cleanly: those it had records for
+ * (partitions recorded by `recordingPartitioner`) that its answer does not acknowledge, and those
+ * acknowledged more than once. kafkajs 2.2.4 keeps a send's answers per broker object across its
+ * retries: when a partition leader fails mid-send it regroups the partitions by their new leaders
+ * but retries only the brokers that had not answered, so a partition that moved to a broker that
+ * had already answered is never sent (kafkajs issue #1303); and a broker it dropped and looked up
+ * again is a new object, so its partitions can be sent (and written) twice. Either way the send
+ * must count as failed. A record whose partition was never chosen counts as unacknowledged.
  */
 export function unansweredPartitions(
   sent: readonly TopicMessages[],
   answer: readonly RecordMetadata[],
 ): string[] {
-  const answered = new Set(answer.map((entry) => `${entry.topicName}/${entry.partition}`))
-  const missing = new Set<string>()
+  const answered = new Map<string, number>()
+  for (const entry of answer) {
+    const key = `${entry.topicName}/${entry.partition}`
+    answered.set(key, (answered.get(key) ?? 0) + 1)
+  }
+  const wrong = new Set<string>()
   for (const { topic, messages } of sent) {
     for (const message of messages) {
       const key = `${topic}/${message.partition ?? '?'}`
-      if (!answered.has(key)) missing.add(key)
+      if (answered.get(key) !== 1) wrong.add(key)
     }
   }
-  return [...missing]
+  return [...wrong]
 }
