@@ -9,6 +9,40 @@ function machineLine(result: BenchResult): string {
   return `${m.cpus} × ${m.cpuModel ?? 'CPU'}, ${m.memoryGiB} GiB, Node ${m.node}${load}`
 }
 
+/** Per bench, what limits each of its figures: rendered under its results. */
+const limits: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
+  scaling: [
+    [
+      'exactly-once records/s by partitions',
+      'one transaction per partition batch: more partitions mean smaller batches per transaction and more commits (AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn and the markers) for the same records; with a handler that only counts, the client CPU of the 2 shared cores and the broker round trips bound it, not the handler',
+    ],
+    [
+      'start to first record',
+      'the group join plus, per assigned partition, a transactional producer to connect and initialise (InitProducerId fences the previous owner) and the partition floor read: it grows with the partitions per instance',
+    ],
+    [
+      'producers, transactional producers',
+      "kafkajs has no KIP-447: one transactional producer per assigned input partition (libs/consumer/src/eos/producer-pool.ts), plus the group's idempotent producer for retry and dead-letter copies",
+    ],
+    [
+      'TCP connections',
+      "each kafkajs producer keeps its own connections to the brokers it talks to (a single broker here: about one per producer, plus the consumer's and the admin's); on N brokers up to N per producer",
+    ],
+    [
+      'peak RSS',
+      "the producers' buffers and connection state on top of the runtime; the bench records are ~60 B, so the record data is not what grows",
+    ],
+    [
+      'publisher msg/s, 3 nodes RF 3 / 1 node',
+      'acks=all waits for the two followers to fetch each batch (min ISR 2): replication round trips, and three JVMs sharing the 2 cores with the client',
+    ],
+    [
+      'exactly-once records/s, 3 nodes RF 3 / 1 node',
+      'the same replication wait for every output, changelog, offset commit and transaction marker, and for `__transaction_state` writes (RF 3)',
+    ],
+  ],
+}
+
 /** docs/benchmarks.md, regenerated from the latest full run (never edited by hand). */
 export function renderBenchmarksDoc(output: RunOutput): string {
   const ok = output.results.filter((result): result is BenchResult => !('error' in result))
@@ -69,6 +103,11 @@ export function renderBenchmarksDoc(output: RunOutput): string {
     }
     if ((result.notes ?? []).length > 0) lines.push('')
     for (const note of result.notes ?? []) lines.push(`- ${note}`)
+    const limited = limits[result.bench]
+    if (limited) {
+      lines.push('', '| figure | what limits it |', '| --- | --- |')
+      for (const [figure, why] of limited) lines.push(`| ${figure} | ${why} |`)
+    }
     lines.push('')
   }
   return `${lines.join('\n')}\n`
