@@ -45,7 +45,8 @@ export async function readCommittedKeys(
     if (typeof error.stdout === 'string') return { stdout: error.stdout }
     throw error
   })
-  return stdout.split('\n').filter((line) => line.length > 0)
+  // Keys are ids without blanks; the tool's own notices on stdout have them.
+  return stdout.split('\n').filter((line) => line.length > 0 && !/\s/.test(line))
 }
 
 /** Keys read more than once, and how many extra copies in all. */
