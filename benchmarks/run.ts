@@ -1,14 +1,16 @@
 /**
  * `npm run bench [-- name ...]`: runs every benchmarks/<name>.bench.ts (or the named ones) one after
- * another against one Kafka broker started here, collects each one's JSON result line, writes
- * benchmarks/results/latest.json and regenerates docs/benchmarks.md from it.
+ * another against one Kafka broker started here, collects each one's JSON result line, writes them
+ * into benchmarks/results/latest.json (a named run replaces only its benches' results) and
+ * regenerates docs/benchmarks.md from it.
  * `BENCH_SMOKE=1` makes every benchmark run a tiny size (CI uses it so they cannot rot).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { existsSync, readdirSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
+import { mergeResults } from '../chaos/lib/merge.ts'
 import { renderBenchmarksDoc } from './lib/render-doc.ts'
 import type { BenchOutcome, BenchResult, RunOutput } from './lib/stats.ts'
 
@@ -84,11 +86,17 @@ const output: RunOutput = {
   results,
 }
 process.stdout.write(`${JSON.stringify(output)}\n`)
-if (!smoke && requested.length === 0) {
+if (!smoke) {
   const json = join(here, 'results', 'latest.json')
   const doc = join(here, '..', 'docs', 'benchmarks.md')
-  await writeFile(json, `${JSON.stringify(output, null, 2)}\n`)
-  await writeFile(doc, renderBenchmarksDoc(output))
+  // Benches not run this time keep their last result (each result carries its own startedAt).
+  const previous = existsSync(json) ? (JSON.parse(await readFile(json, 'utf8')) as RunOutput) : undefined
+  const merged: RunOutput = {
+    ...output,
+    results: mergeResults(previous?.results ?? [], results, benches, (result) => result.bench),
+  }
+  await writeFile(json, `${JSON.stringify(merged, null, 2)}\n`)
+  await writeFile(doc, renderBenchmarksDoc(merged))
   // Both are checked in and Biome formats JSON and Markdown (aligned tables): they must pass `biome ci`.
   const biome = join(here, '..', 'node_modules', '.bin', 'biome')
   spawnSync(biome, ['format', '--write', json, doc], { stdio: 'ignore' })

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eventTypes } from '@event-backbone/catalog'
@@ -7,7 +7,14 @@ import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import { Kafka, logLevel } from 'kafkajs'
 import { catalogTopicSpecs } from '#libs/events'
 import { ensureTopics } from '#libs/kafka'
-import { freePort, type LocalKafka, silenceKafkajsTimeoutWarning, startLocalKafka } from '#libs/kafka-local'
+import {
+  freePort,
+  type LocalCluster,
+  type LocalKafka,
+  silenceKafkajsTimeoutWarning,
+  startLocalCluster,
+  startLocalKafka,
+} from '#libs/kafka-local'
 import { registryService, type ServiceProcess, stackServices, startServiceProcess } from '#libs/stack'
 
 silenceKafkajsTimeoutWarning()
@@ -22,17 +29,25 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** `payments-ledger#2`: the second instance of a service (the first is the plain name). */
+function serviceOf(instance: string): string {
+  return instance.split('#')[0]!
+}
+
 /**
  * A small stack the chaos scenarios own end to end: a broker on fixed loopback ports and a data dir
- * kept across restarts (so it can be restarted with its topics and offsets), the registry, and the
- * services a scenario names, each a child process that can be SIGKILLed and started again.
+ * kept across restarts (so it can be restarted with its topics and offsets), or a multi-node
+ * cluster (`nodes` > 1) whose nodes can be stopped and started one by one; the registry; and the
+ * services a scenario names, each a child process that can be SIGKILLed and started again, and
+ * further instances of them (`name#2`) in the same consumer groups.
  */
 export class ChaosCluster {
   readonly apiKey = `chaos-${randomBytes(12).toString('hex')}`
   readonly operatorToken = `op-${randomBytes(12).toString('hex')}`
-  readonly brokers: readonly string[]
+  brokers: readonly string[]
   readonly logDir: string
   #kafka: LocalKafka | undefined
+  #cluster: LocalCluster | undefined
   readonly #dataDir: string
   readonly #ports: { port: number; controllerPort: number }
   readonly #processes = new Map<string, ServiceProcess>()
@@ -54,7 +69,7 @@ export class ChaosCluster {
   /** `env` adds variables per service name (a scenario's own limits), over the stack's defaults. */
   static async start(
     services: readonly string[],
-    options: { env?: Readonly<Record<string, Readonly<Record<string, string>>>> } = {},
+    options: { env?: Readonly<Record<string, Readonly<Record<string, string>>>>; nodes?: number } = {},
   ): Promise<ChaosCluster> {
     const dataDir = await mkdtemp(join(tmpdir(), 'backbone-chaos-'))
     const cluster = new ChaosCluster(
@@ -64,7 +79,12 @@ export class ChaosCluster {
     )
     try {
       await mkdir(cluster.logDir, { recursive: true })
-      await cluster.#startBroker(false)
+      if ((options.nodes ?? 1) > 1) {
+        cluster.#cluster = await startLocalCluster({ nodes: options.nodes ?? 1 })
+        cluster.brokers = cluster.#cluster.brokers
+      } else {
+        await cluster.#startBroker(false)
+      }
       await cluster.#startService(registryService.name)
       const admin = cluster.kafka().admin()
       await admin.connect()
@@ -74,7 +94,17 @@ export class ChaosCluster {
         await admin.disconnect()
       }
       const serde = new EventSerde(new ConfluentRegistryClient(cluster.url(registryService.name)))
-      for (const eventType of eventTypes()) await serde.schemaId(eventType)
+      // A few tries: on a shared, loaded machine the registry's first answers can be slow.
+      for (const eventType of eventTypes()) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await serde.schemaId(eventType)
+            break
+          } catch (error) {
+            if (attempt >= 3) throw error
+          }
+        }
+      }
       for (const name of services) await cluster.#startService(name)
       return cluster
     } catch (error) {
@@ -85,6 +115,12 @@ export class ChaosCluster {
 
   kafka(): Kafka {
     return new Kafka({ clientId: 'chaos', brokers: [...this.brokers], logLevel: logLevel.NOTHING })
+  }
+
+  /** The multi-node cluster (`nodes` > 1). */
+  get nodes(): LocalCluster {
+    if (!this.#cluster) throw new Error('this chaos stack runs a single broker')
+    return this.#cluster
   }
 
   url(name: string): string {
@@ -112,7 +148,9 @@ export class ChaosCluster {
   }
 
   async #startService(name: string, readyTimeoutMs?: number): Promise<ServiceProcess> {
-    const service = [registryService, ...stackServices].find((candidate) => candidate.name === name)
+    const service = [registryService, ...stackServices].find(
+      (candidate) => candidate.name === serviceOf(name),
+    )
     if (!service) throw new Error(`no such service ${name}`)
     const port = this.#ports2.get(name) ?? (await freePort())
     this.#ports2.set(name, port)
@@ -127,7 +165,7 @@ export class ChaosCluster {
       urls: Object.fromEntries([...this.#processes].map(([running, process]) => [running, process.url])),
     }
     const started = await startServiceProcess({
-      name,
+      name: name.replace('#', '-'),
       entry: service.entry,
       url: `http://127.0.0.1:${port}`,
       cwd: root,
@@ -142,7 +180,7 @@ export class ChaosCluster {
         SCHEMA_REGISTRY_URL: registryUrl,
         LOG_LEVEL: 'warn',
         ...service.env?.(context),
-        ...this.#env[name],
+        ...this.#env[serviceOf(name)],
       },
     })
     this.#processes.set(name, started)
@@ -166,6 +204,11 @@ export class ChaosCluster {
   async stopService(name: string): Promise<void> {
     await this.#processes.get(name)?.stop()
     this.#processes.delete(name)
+  }
+
+  /** Starts a service or another instance of one (`name#2`). */
+  start(name: string, readyTimeoutMs?: number): Promise<ServiceProcess> {
+    return this.#startService(name, readyTimeoutMs)
   }
 
   restart(name: string, readyTimeoutMs?: number): Promise<ServiceProcess> {
@@ -193,6 +236,14 @@ export class ChaosCluster {
     for (const [, running] of [...this.#processes].reverse()) await running.stop(10_000)
     this.#processes.clear()
     await this.#kafka?.stop()
+    await this.#cluster?.stop()
+    // CHAOS_KEEP_LOGS=<dir> keeps the services' logs (for explaining a failure) under <dir>.
+    const keep = process.env['CHAOS_KEEP_LOGS']
+    if (keep) {
+      const target = join(keep, `${Date.now()}`)
+      await cp(this.logDir, target, { recursive: true }).catch(() => {})
+      process.stderr.write(`[chaos] service logs kept in ${target}\n`)
+    }
     await rm(this.#dataDir, { recursive: true, force: true })
   }
 }

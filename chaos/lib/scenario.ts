@@ -11,9 +11,19 @@ export interface ScenarioResult {
   readonly problems: readonly string[]
   readonly figures: Readonly<Record<string, number | string | boolean>>
   readonly seconds?: number
+  /** When and by which command this result was measured (results of several runs are merged). */
+  readonly at?: string
+  readonly command?: string
 }
 
 export const smoke = process.env['CHAOS_SMOKE'] === '1'
+
+/**
+ * Scenarios on a 3-node cluster of their own (three JVMs): too heavy for the every-scenario smoke
+ * run, which leaves them out unless they are named. CI runs broker-failover's smoke alone
+ * (test/e2e/broker-failover-cluster.test.ts).
+ */
+export const clusterScenarios: readonly string[] = ['broker-failover', 'rolling-restart', 'scale-out-in']
 
 /** Scenario files print their result as the last stdout line; progress goes to stderr. */
 export function report(result: Omit<ScenarioResult, 'verdict'>): void {

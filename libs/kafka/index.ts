@@ -1,5 +1,7 @@
 export { KafkaEnv, kafkaConfigFromEnv } from './src/config/client-config.ts'
+export { defaultRetryBudgetMs, retryWaits, retryWithinBudget } from './src/config/retry-budget.ts'
 export { transactionalRetry } from './src/config/transactional-retry.ts'
+export { recordingPartitioner, unansweredPartitions } from './src/producing/answered.ts'
 export {
   changelogTopicName,
   deadLetterTopicName,

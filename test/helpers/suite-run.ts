@@ -18,8 +18,9 @@ export async function runSuiteScript(
   script: string,
   env: NodeJS.ProcessEnv,
   killAfterMs: number,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const runner = spawn(process.execPath, [join(repoRoot, script)], {
+  const runner = spawn(process.execPath, [join(repoRoot, script), ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -43,6 +43,13 @@ export interface LocalCluster {
   readonly ownsDataDir: boolean
   /** The first node's log: where to look first. */
   readonly logFile: string
+  /**
+   * Stops one node: SIGTERM is Kafka's controlled shutdown (leadership moved away first), SIGKILL
+   * a crash. Its data directory stays, for `startNode`.
+   */
+  stopNode(nodeId: number, signal: 'SIGTERM' | 'SIGKILL'): Promise<void>
+  /** Starts a stopped node again on its ports and data; resolves once every node is registered. */
+  startNode(nodeId: number, timeoutMs?: number): Promise<void>
   stop(): Promise<void>
 }
 
@@ -159,8 +166,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     await Promise.all(running.map(({ process }) => stopProcessGroup(process.pid, graceMs)))
   }
   const heapMb = options.heapMb ?? clusterNodeHeapMb
-  for (const node of prepared) {
-    const process = spawnNode({
+  const spawnPrepared = (node: PreparedNode) =>
+    spawnNode({
       java,
       args: jvmArgs({
         heapMb,
@@ -175,8 +182,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       // The first node's wrapper removes the whole cluster directory when the owner is gone.
       ...(ownsDataDir && !detached && node.nodeId === 1 ? { orphanDir: base } : {}),
     })
-    running.push({ node, process })
-  }
+  for (const node of prepared) running.push({ node, process: spawnPrepared(node) })
 
   const brokers = prepared.map((node) => `${host}:${node.port}`)
   try {
@@ -201,20 +207,53 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       : new BrokerStartError(`${(error as Error).message}; node logs under ${base}`, { cause: error })
   }
 
+  const entry = (nodeId: number) => {
+    const found = running.find(({ node }) => node.nodeId === nodeId)
+    if (!found) throw new RangeError(`the cluster has no node ${nodeId}`)
+    return found
+  }
   return {
     bootstrap: brokers.join(','),
     brokers,
-    nodes: running.map(({ node, process }) => ({
-      nodeId: node.nodeId,
-      bootstrap: `${host}:${node.port}`,
-      controllerPort: node.controllerPort,
-      pid: process.pid,
-      dataDir: node.dataDir,
-      logFile: node.logFile,
-    })),
+    get nodes() {
+      return running.map(({ node, process }) => ({
+        nodeId: node.nodeId,
+        bootstrap: `${host}:${node.port}`,
+        controllerPort: node.controllerPort,
+        pid: process.pid,
+        dataDir: node.dataDir,
+        logFile: node.logFile,
+      }))
+    },
     dataDir: base,
     ownsDataDir,
     logFile: prepared[0]!.logFile,
+    stopNode: async (nodeId, signal) => {
+      const { process } = entry(nodeId)
+      if (signal === 'SIGKILL') {
+        try {
+          globalThis.process.kill(-process.pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+      await stopProcessGroup(process.pid)
+    },
+    startNode: async (nodeId, timeoutMs = 120_000) => {
+      const found = entry(nodeId)
+      if (found.process.exited() === undefined) throw new Error(`node ${nodeId} is still running`)
+      found.process = spawnPrepared(found.node)
+      await waitForBroker(brokers, {
+        timeoutMs,
+        minBrokers: count,
+        abortIf: () =>
+          found.process.exited() === undefined
+            ? undefined
+            : new BrokerStartError(
+                `Kafka node ${nodeId} exited (${found.process.exited()}) while restarting`,
+              ),
+      })
+    },
     stop: async () => {
       await stopAll()
       if (ownsDataDir) await rm(base, { recursive: true, force: true })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { KafkaConfigError } from '@event-backbone/errors'
-import { KafkaEnv, kafkaConfigFromEnv } from '#libs/kafka'
+import { defaultRetryBudgetMs, KafkaEnv, kafkaConfigFromEnv, retryWaits } from '#libs/kafka'
 
 test('brokers and client id come from the environment', () => {
   const config = kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:9092, b:9093', KAFKA_CLIENT_ID: 'svc' })
@@ -47,4 +47,33 @@ test('every environment variable read is documented in docs/kafka.md, and nothin
   const doc = readFileSync(new URL('../../../docs/kafka.md', import.meta.url), 'utf8')
   const documented = new Set([...doc.matchAll(/^\|\s*`(KAFKA_[A-Z_]+)`/gm)].map((m) => m[1]))
   assert.deepEqual(documented, new Set(Object.values(KafkaEnv)))
+})
+
+test('clients retry a retriable error for the retry budget: 30 s by default, KAFKA_RETRY_BUDGET_MS to change it', () => {
+  const total = (env: NodeJS.ProcessEnv) => {
+    const retry = kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:1', ...env }).retry
+    assert.ok(retry, 'the config carries retry settings')
+    const waits = retryWaits(retry)
+    return { sum: waits.reduce((a, b) => a + b, 0), longest: Math.max(...waits) }
+  }
+  const byDefault = total({})
+  // Longer than a broker's default session timeout (9 s) plus a leader election, so a failover
+  // is waited out rather than surfaced as a failed publish; no single wait so long that a new
+  // leader goes unused for long.
+  assert.ok(
+    byDefault.sum >= defaultRetryBudgetMs && byDefault.sum < defaultRetryBudgetMs + 5_000,
+    `${byDefault.sum}`,
+  )
+  assert.ok(byDefault.longest <= 5_000)
+  const longer = total({ KAFKA_RETRY_BUDGET_MS: '120000' })
+  assert.ok(longer.sum >= 120_000 && longer.sum < 125_000, `${longer.sum}`)
+  assert.ok(total({ KAFKA_RETRY_BUDGET_MS: '1' }).sum >= 1)
+  assert.throws(
+    () => kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:1', KAFKA_RETRY_BUDGET_MS: 'soon' }),
+    /KAFKA_RETRY_BUDGET_MS needs to be a whole number of milliseconds/,
+  )
+  // An explicit override still wins (the CLI's short-lived commands retry less).
+  assert.deepEqual(kafkaConfigFromEnv({ KAFKA_BROKERS: 'a:1' }, { retry: { retries: 2 } }).retry, {
+    retries: 2,
+  })
 })

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { PublishFailedError } from '@event-backbone/errors'
 import type { EachBatchPayload, Transaction } from 'kafkajs'
+import { unansweredPartitions } from '#libs/kafka'
 import { errorClass } from '../headers/write.ts'
 import { publish } from '../instrumentation/channels.ts'
 import { lagAfter, nextOffset } from '../runtime/offsets.ts'
@@ -39,8 +41,22 @@ export class BatchTransaction {
     if (this.outbox.size === 0) return
     this.#transaction ??= await this.#entry.producer.transaction()
     const open = this.#transaction
-    const topicMessages = this.outbox.drain()
-    await whileConcurrent(() => open.sendBatch({ topicMessages, acks: -1 }))
+    // One send per partition, concurrently (partition-sends.ts: kafkajs can write a multi-broker
+    // send's records twice, or not at all, when one of its brokers fails). Each answer is checked
+    // too (libs/kafka answered.ts): a send kafkajs did not finish cleanly fails the transaction.
+    const sends = await this.#deps.producers.sends.split(this.outbox.drain())
+    await Promise.all(
+      sends.map(async (send) => {
+        const answer = await whileConcurrent(() => open.sendBatch({ topicMessages: [send], acks: -1 }))
+        const wrong = unansweredPartitions([send], answer)
+        if (wrong.length > 0) {
+          throw new PublishFailedError(
+            `the transaction's send left ${wrong.join(', ')} unacknowledged or acknowledged twice`,
+            { context: { partitions: wrong } },
+          )
+        }
+      }),
+    )
   }
 
   /** Commits the outputs and the offset after `last` (every record up to it is done). */

@@ -1,5 +1,6 @@
-import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs'
-import { transactionalIdFor, transactionalRetry } from '#libs/kafka'
+import type { Admin, Kafka, Producer } from 'kafkajs'
+import { recordingPartitioner, transactionalIdFor, transactionalRetry } from '#libs/kafka'
+import { PartitionSends } from './partition-sends.ts'
 
 export interface PartitionProducer {
   readonly producer: Producer
@@ -27,10 +28,13 @@ export class ProducerPool {
   readonly #groupId: string
   readonly #transactionTimeout: number
   readonly #producers = new Map<string, Promise<PartitionProducer>>()
+  /** Splits each transactional send by partition (partition-sends.ts says why). */
+  readonly sends: PartitionSends
 
   constructor(kafka: Kafka, admin: Admin, groupId: string, transactionTimeout: number) {
     this.#kafka = kafka
     this.#admin = admin
+    this.sends = new PartitionSends(admin)
     this.#groupId = groupId
     this.#transactionTimeout = transactionTimeout
   }
@@ -52,7 +56,8 @@ export class ProducerPool {
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: this.#transactionTimeout,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // Records which partition each record went to, so a send's answer can be checked (batch-transaction.ts).
+      createPartitioner: recordingPartitioner(),
       retry: transactionalRetry,
     })
     await producer.connect()

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { ConnectionOptions } from 'node:tls'
 import { KafkaConfigError } from '@event-backbone/errors'
 import { type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs'
+import { defaultRetryBudgetMs, retryWithinBudget } from './retry-budget.ts'
 
 /** The environment variables read by `kafkaConfigFromEnv`; docs/kafka.md has the same table. */
 export const KafkaEnv = {
@@ -18,6 +19,7 @@ export const KafkaEnv = {
   connectionTimeoutMs: 'KAFKA_CONNECTION_TIMEOUT_MS',
   requestTimeoutMs: 'KAFKA_REQUEST_TIMEOUT_MS',
   logLevel: 'KAFKA_LOG_LEVEL',
+  retryBudgetMs: 'KAFKA_RETRY_BUDGET_MS',
 } as const
 
 const saslMechanisms = ['scram-sha-256', 'scram-sha-512', 'plain'] as const
@@ -119,5 +121,8 @@ export function kafkaConfigFromEnv(
   if (connectionTimeout) config.connectionTimeout = connectionTimeout
   const requestTimeout = milliseconds(env, KafkaEnv.requestTimeoutMs)
   if (requestTimeout) config.requestTimeout = requestTimeout
+  // Producers, consumers and admins inherit the client's retry settings unless they set their own
+  // (the transactional producers do: they retry without limit, libs/kafka transactional-retry.ts).
+  config.retry = retryWithinBudget(milliseconds(env, KafkaEnv.retryBudgetMs) ?? defaultRetryBudgetMs)
   return { ...config, ...overrides }
 }
