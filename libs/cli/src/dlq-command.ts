@@ -11,6 +11,7 @@ import {
   ReplayTarget,
   readAudit,
 } from '../../dlq/index.ts'
+import { startTracing } from '../../tracing/index.ts'
 import { connectionOptions, type DlqContext, dlqContext } from './dlq/context.ts'
 import { progressBar } from './dlq/progress-bar.ts'
 import { selectionFromFlags, selectionOptions, selectionUsage } from './dlq/selection-flags.ts'
@@ -132,6 +133,21 @@ function jobManager(ctx: DlqContext): JobManager {
 }
 
 async function runJob(
+  ctx: DlqContext,
+  json: boolean,
+  job: Parameters<JobManager['start']>[0],
+): Promise<number> {
+  // A replay run from here is traced like one the console runs (docs/tracing.md) when
+  // OTEL_EXPORTER_OTLP_ENDPOINT is set; its spans are flushed before the command returns.
+  const tracing = startTracing('backbone-cli')
+  try {
+    return await runTracedJob(ctx, json, job)
+  } finally {
+    await tracing.shutdown()
+  }
+}
+
+async function runTracedJob(
   ctx: DlqContext,
   json: boolean,
   job: Parameters<JobManager['start']>[0],

@@ -1,5 +1,7 @@
 // Proves that `backbone dlq list | show | replay | jobs | audit` work against a real broker with --json output, and that replay without --yes is a dry-run.
 import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { JobManager, planReplay } from '#libs/dlq'
 import { runCli } from '../../helpers/cli.ts'
@@ -117,4 +119,47 @@ test('dlq jobs resume takes over a job the console stopped and finishes it throu
   const paused = await runCli(['dlq', 'jobs', 'cancel', spec.id, '--json'], env)
   assert.notEqual(paused.status, 0, 'a finished job cannot be cancelled')
   assert.match(paused.stderr, /already done/)
+})
+
+test('with OTEL_EXPORTER_OTLP_ENDPOINT set, a replay run from the CLI exports its job span over OTLP before the command exits', async (t) => {
+  const kafka = testKafka()
+  const fixture = await deadLetters(t, kafka, [
+    { key: 'a', value: Buffer.from('one'), errorClass: 'TypeError', message: 'm' },
+  ])
+  // An OTLP/HTTP receiver: the exporter POSTs protobuf to <endpoint>/v1/traces; span names and
+  // resource attributes are plain UTF-8 strings inside it.
+  const exports: Array<{ path: string | undefined; type: string | undefined; body: string }> = []
+  const collector = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      exports.push({
+        path: request.url,
+        type: request.headers['content-type'],
+        body: Buffer.concat(chunks).toString('latin1'),
+      })
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end()
+    })
+  })
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => collector.close(() => resolve())))
+  const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`
+  const result = await runCli(['dlq', 'replay', fixture.dlt, '--yes', '--json'], {
+    KAFKA_BROKERS: testBrokers().join(','),
+    SCHEMA_REGISTRY_URL: '',
+    DLQ_OPERATOR: 'erin',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    // Long enough that only the shutdown's flush can have sent the spans.
+    OTEL_BSP_SCHEDULE_DELAY: '600000',
+  })
+  assert.equal(result.status, 0, result.stderr)
+  assert.equal(JSON.parse(result.stdout).counts.replayed, 1)
+  const traces = exports.filter((request) => request.path === '/v1/traces')
+  assert.ok(traces.length > 0, 'the CLI exported spans')
+  assert.equal(traces[0]!.type, 'application/x-protobuf')
+  const sent = traces.map((request) => request.body).join('')
+  assert.ok(sent.includes(`replay ${fixture.dlt}`), 'the replay job span')
+  assert.ok(sent.includes(`send ${fixture.retry}`), 'the replayed record’s send span')
+  assert.ok(sent.includes('backbone-cli'), 'service.name')
+  assert.ok(sent.includes('erin'), 'backbone.replay.by')
 })
