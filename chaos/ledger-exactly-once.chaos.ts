@@ -1,27 +1,15 @@
 // Exactly-once: payments through the gateway into payments-ledger, SIGKILLed K times and the broker restarted once; every accepted payment is posted once.
-import { randomUUID } from 'node:crypto'
-import { sampleEvents } from '../test/helpers/sample-events.ts'
 import { runKillStream } from './lib/kill-stream.ts'
+import { ledgerKey, newPayment } from './lib/payments.ts'
 
 await runKillStream({
   scenario: 'ledger-exactly-once',
   service: 'payments-ledger',
   inputType: 'PaymentConfirmed',
-  makeEvent: () => {
-    const paymentId = randomUUID()
-    return {
-      key: paymentId,
-      body: {
-        ...sampleEvents.PaymentConfirmed,
-        eventId: randomUUID(),
-        paymentId,
-        occurredAt: new Date().toISOString(),
-      },
-    }
-  },
+  makeEvent: newPayment,
   outputTopic: 'ledger',
   outputType: 'LedgerPosting',
-  keyOfOutput: (value) => String(value['paymentId']),
+  keyOfOutput: ledgerKey,
   duplicatesFail: true,
 })
 process.exit(0)

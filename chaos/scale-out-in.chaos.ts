@@ -4,15 +4,12 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { listGroups } from '#libs/groups'
 import { registryService } from '#libs/stack'
 import { sampleEvents } from '../test/helpers/sample-events.ts'
-import { ChaosCluster } from './lib/cluster.ts'
+import { type ClusterScenario, runOnCluster } from './lib/cluster-scenario.ts'
 import { committedVerdict } from './lib/java-keys.ts'
 import { Load, OutputReader } from './lib/load.ts'
-import { ledgerKey, newPayment } from './lib/payments.ts'
-import { report, say, smoke } from './lib/scenario.ts'
+import { paymentsLoad, readLedger } from './lib/payments.ts'
+import { smoke } from './lib/scenario.ts'
 
-const scenario = 'scale-out-in'
-const log = (line: string) => say(scenario, line)
-const started = Date.now()
 const services = ['payments-ledger', 'sensor-aggregator', 'upload-processor'] as const
 const streamSeconds = smoke ? 40 : 100
 const scaleOutAt = smoke ? 8 : 15
@@ -23,15 +20,7 @@ const sensors = Array.from({ length: 24 }, (_, i) => `chaos-sensor-${i}`)
 // reading of the stream is late however the gateway's workers interleave them.
 const sensorEnv = { SENSOR_WINDOW: '5s', SENSOR_GRACE: '1h' }
 
-const problems: string[] = []
-const cluster = await ChaosCluster.start(['ingest-gateway', ...services], {
-  nodes: 3,
-  env: { 'sensor-aggregator': sensorEnv },
-})
-log(`3-node cluster and services up (${Math.round((Date.now() - started) / 1000)} s)`)
-const admin = cluster.kafka().admin()
 const at = (seconds: number, from: number) => delay(Math.max(0, from + seconds * 1000 - Date.now()))
-const gateway = (type: string) => `${cluster.url('ingest-gateway')}/v1/events/${type}`
 const reading = (sensorId: string, occurredAt: Date) => ({
   ...sampleEvents.SensorReading,
   eventId: randomUUID(),
@@ -39,10 +28,11 @@ const reading = (sensorId: string, occurredAt: Date) => ({
   occurredAt: occurredAt.toISOString(),
   value: 20,
 })
-try {
-  await admin.connect()
+
+async function scaleOutIn({ cluster, admin, log }: ClusterScenario) {
+  const gateway = (type: string) => `${cluster.url('ingest-gateway')}/v1/events/${type}`
   const registry = cluster.url(registryService.name)
-  const ledger = await OutputReader.start(cluster.kafka(), registry, 'ledger', 'LedgerPosting', ledgerKey)
+  const ledger = await readLedger(cluster)
   const windows = await OutputReader.start(
     cluster.kafka(),
     registry,
@@ -61,13 +51,12 @@ try {
     'UploadProcessed',
     (value) => String(value['sourceEventId']),
   )
+  const problems: string[] = []
   const common = { apiKey: cluster.apiKey, workers: 4 }
   let sensorIndex = 0
   const loads = {
-    payments: new Load({
-      ...common,
-      url: gateway('PaymentConfirmed'),
-      makeEvent: newPayment,
+    payments: paymentsLoad(cluster, {
+      workers: common.workers,
       ratePerSecond: 10,
       total: 10 * streamSeconds,
     }),
@@ -178,18 +167,14 @@ try {
     if (value !== 0) problems.push(`${service} lag ${value} a minute after the stream (not back to 0)`)
   }
   for (const [name, load] of Object.entries(loads)) {
-    const refused = load.outcomes.filter(
-      (o) => !o.acknowledged && typeof o.lastStatus === 'number' && o.lastStatus < 500,
-    )
+    const refused = load.refused()
     if (refused.length > 0)
       problems.push(`${refused.length} valid ${name} refused (${refused[0]?.lastStatus})`)
   }
 
-  report({
-    scenario,
+  return {
     problems,
     figures: {
-      nodes: 3,
       instances: '1 → 3 → 1 (one leaves by SIGTERM, one by SIGKILL)',
       paymentsAcknowledged: loads.payments.acknowledged().size,
       ledgerRecords: ledgerVerdict.records,
@@ -210,11 +195,10 @@ try {
         .join(', '),
       guarantee: 'exactly-once (ledger, sensors), at-least-once (uploads)',
     },
-  })
-} catch (error) {
-  report({ scenario, problems: [`aborted: ${(error as Error).stack ?? error}`], figures: {} })
-} finally {
-  await admin.disconnect().catch(() => {})
-  await cluster.stop()
+  }
 }
+
+await runOnCluster('scale-out-in', ['ingest-gateway', ...services], scaleOutIn, {
+  'sensor-aggregator': sensorEnv,
+})
 process.exit(0)

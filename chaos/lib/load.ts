@@ -69,10 +69,22 @@ export class Load {
     return new Set(this.outcomes.filter((o) => o.acknowledged).map((o) => o.key))
   }
 
+  /** Events the gateway answered with a 4xx: final, never retried. */
+  refused(): Outcome[] {
+    return this.outcomes.filter((o) => !o.acknowledged && isRefusal(o.lastStatus))
+  }
+
+  /** Events never acknowledged nor refused within the client's bound: the gateway may have stored them. */
+  unconfirmed(): Outcome[] {
+    return this.outcomes.filter((o) => !o.acknowledged && !isRefusal(o.lastStatus))
+  }
+
   attempts(from = 0, to = Number.POSITIVE_INFINITY): Attempt[] {
     return this.outcomes.flatMap((o) => o.attempts).filter((a) => a.at >= from && a.at < to)
   }
 }
+
+const isRefusal = (status: number | string) => typeof status === 'number' && status < 500
 
 async function postUntilAcknowledged(
   options: LoadOptions,

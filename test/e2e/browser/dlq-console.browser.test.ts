@@ -1,21 +1,10 @@
 // Proves, in a real headless Chromium, that an operator can browse dead-letter topics, filter, inspect a record, dry-run, replay and watch the job finish.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { chromium } from 'playwright-core'
+import { testBrowser, watchedPage } from '../../helpers/browser.ts'
 import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
 import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
 import { testAdmin, testKafka, waitFor } from '../../helpers/kafka.ts'
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 test('an operator filters, inspects, dry-runs and replays dead letters in the console and sees the job finish', async (t) => {
   const kafka = testKafka()
@@ -26,14 +15,7 @@ test('an operator filters, inspects, dry-runs and replays dead letters in the co
     { key: 'order-3', value: Buffer.from('three'), errorClass: 'LedgerError', message: 'limit reached' },
   ])
   const { http } = await testConsole(t, kafka, { topics })
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs })
-  t.after(() => browser.close())
-  const page = await browser.newPage()
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(error.message))
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text())
-  })
+  const { page, problems } = await watchedPage(await testBrowser(t))
   await page.goto(`${http.url}/?filter=${encodeURIComponent(fixture.dlt)}`)
   await page.fill('#token', aliceToken)
   await page.click('#save-token')
