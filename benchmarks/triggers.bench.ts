@@ -77,6 +77,10 @@ const functions = {
 } as const
 type FunctionName = keyof typeof functions
 const processes: ChildProcess[] = []
+// A bench that fails before its cleanup (a warm-up that never sees a delivery) still stops its functions.
+process.once('exit', () => {
+  for (const child of processes) child.kill('SIGTERM')
+})
 
 async function startFunction(name: FunctionName): Promise<string> {
   const port = name === 'node' ? undefined : await freePort()

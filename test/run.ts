@@ -151,6 +151,9 @@ const nodeTest = (name: string, selected: string[], concurrency: string) =>
           '--test-reporter=spec',
           `--test-concurrency=${concurrency}`,
           '--test-timeout=180000',
+          // A file whose cleanup failed (a consumer that did not stop in time) may leave sockets open:
+          // its process exits once its tests are done instead of holding the run until CI's limit.
+          '--test-force-exit',
           ...selected,
         ],
         testEnv,

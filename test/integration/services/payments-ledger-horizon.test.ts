@@ -71,7 +71,7 @@ test('the changelog is compact,delete with the horizon retention; a duplicate in
   ]
   await waitCommitted(t, fixture.kafka, groupId, freshRecords)
   assert.deepEqual(
-    (await postings()).map((p) => p.paymentId),
+    (await postings(1)).map((p) => p.paymentId),
     [fresh.paymentId],
     'the duplicate inside the horizon was skipped',
   )
@@ -106,7 +106,7 @@ test('the changelog is compact,delete with the horizon retention; a duplicate in
   await startService(t, fixture, { name: 'payments-ledger', subscriptions: ledgerSubscriptions, env })
   await waitCommitted(t, fixture.kafka, groupId, restarted)
   assert.deepEqual(
-    (await postings()).map((p) => p.paymentId).sort(),
+    (await postings(2)).map((p) => p.paymentId).sort(),
     [fresh.paymentId, old.paymentId].sort(),
     'the entry past the horizon was not restored, so its duplicate posted; the recent one and fresh were remembered',
   )
@@ -161,7 +161,7 @@ test('after a SIGKILL mid-stream, the next member restores the partition and pos
   for (const p of payments) rest.push(await fixture.publisher.publish('PaymentConfirmed', again(p)))
   await startService(t, fixture, { name: 'payments-ledger', subscriptions: ledgerSubscriptions, env })
   await waitCommitted(t, fixture.kafka, groupId, [...published, ...rest])
-  const booked = (await postings()).map((p) => p.paymentId)
+  const booked = (await postings(payments.length)).map((p) => p.paymentId)
   assert.equal(booked.length, payments.length, 'one posting per paymentId, none lost, none twice')
   assert.deepEqual([...booked].sort(), [...ours].sort())
 })

@@ -49,7 +49,7 @@ test('every payment becomes one balanced posting and a duplicate paymentId is po
     env,
   })
   await waitCommitted(t, fixture.kafka, groupId, published)
-  const booked = await postings()
+  const booked = await postings(ours.size)
   assert.deepEqual(booked.map((posting) => posting.paymentId).sort(), [...ours].sort())
   assert.ok(booked.every(isBalanced), 'every posting balances per currency')
   assert.equal(booked.find((posting) => posting.paymentId === first.paymentId)?.sourceEventId, first.eventId)
@@ -65,7 +65,7 @@ test('every payment becomes one balanced posting and a duplicate paymentId is po
   ours.add(third.paymentId)
   await startService(t, fixture, { name: 'payments-ledger', subscriptions: ledgerSubscriptions, env })
   await waitCommitted(t, fixture.kafka, groupId, afterRestart)
-  const all = await postings()
+  const all = await postings(ours.size)
   assert.deepEqual(
     all.map((posting) => posting.paymentId).sort(),
     [...ours].sort(),
