@@ -1,5 +1,6 @@
 import type { TestContext } from 'node:test'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core'
+import { waitFor } from './kafka.ts'
 
 const chromiumArgs = [
   '--headless',
@@ -31,4 +32,32 @@ export async function watchedPage(
     if (message.type() === 'error') problems.push(message.text())
   })
   return { page, problems }
+}
+
+/**
+ * Opens the console filtered to one dead-letter topic, signs in with `token` and returns the
+ * topic's row once the list shows it: a broker's topic list may lag a topic created a moment ago,
+ * so it refreshes until then.
+ */
+export async function openDeadLetterTopic(
+  page: Page,
+  consoleUrl: string,
+  dlt: string,
+  token: string,
+  hash = '',
+): Promise<Locator> {
+  await page.goto(`${consoleUrl}/?filter=${encodeURIComponent(dlt)}${hash}`)
+  await page.fill('#token', token)
+  await page.click('#save-token')
+  const row = page.locator(`tr[data-topic="${dlt}"]`)
+  await waitFor(
+    async () => {
+      if ((await row.count()) > 0) return true
+      await page.click('#refresh')
+      await row.waitFor({ timeout: 2_000 }).catch(() => {})
+      return (await row.count()) > 0
+    },
+    { description: 'the dead-letter topic in the list' },
+  )
+  return row
 }

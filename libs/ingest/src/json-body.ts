@@ -11,16 +11,22 @@ export class JsonBodyError extends Error {
 }
 
 /**
- * The only body the ingest routes accept: `application/json` (any charset parameter), up to
- * `bodyLimit` bytes. Any other content type is refused by fastify with FST_ERR_CTP_INVALID_MEDIA_TYPE.
- * Parsed by JSON.parse, so `__proto__` stays a plain (and then unknown, so refused) property.
+ * Replaces the scope's body parsers with one for JSON text under `contentType`, up to `bodyLimit`
+ * bytes; any other content type is refused by fastify with FST_ERR_CTP_INVALID_MEDIA_TYPE. Parsed
+ * by JSON.parse, so `__proto__` stays a plain (and then unknown, so refused) property. An empty or
+ * unparsable body is a JsonBodyError; `expected` finishes the empty body's message ("send …").
  */
-export function acceptJsonOnly(scope: FastifyInstance, bodyLimit: number): void {
+export function acceptJson(
+  scope: FastifyInstance,
+  bodyLimit: number,
+  contentType: string | RegExp,
+  expected: string,
+): void {
   scope.removeAllContentTypeParsers()
-  scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+  scope.addContentTypeParser(contentType, { parseAs: 'string', bodyLimit }, (_request, body, done) => {
     const text = body as string
     if (text.trim() === '') {
-      done(new JsonBodyError('the request body is empty; send a JSON value', 0), undefined)
+      done(new JsonBodyError(`the request body is empty; send ${expected}`, 0), undefined)
       return
     }
     try {
@@ -32,4 +38,9 @@ export function acceptJsonOnly(scope: FastifyInstance, bodyLimit: number): void 
       done(new JsonBodyError(`the request body is not valid JSON: ${message}`, position), undefined)
     }
   })
+}
+
+/** The only body the JSON ingest routes accept: `application/json` (any charset parameter). */
+export function acceptJsonOnly(scope: FastifyInstance, bodyLimit: number): void {
+  acceptJson(scope, bodyLimit, 'application/json', 'a JSON value')
 }

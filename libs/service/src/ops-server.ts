@@ -27,8 +27,11 @@ export function serviceFastifyOptions(): FastifyServerOptions {
 
 /** Request ids and the one error shape on any fastify app (the kit's own, or a test's). */
 export function registerServiceHttpBasics(app: FastifyInstance, options: ProblemOptions = {}): void {
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request of the gateway's hot path, and an
+  // async hook costs a promise per request for a header write.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id)
+    done()
   })
   registerErrorHandlers(app, options)
 }

@@ -1,10 +1,10 @@
 // Proves, in a real headless Chromium on a 375×740 screen, that every page of the console works without JavaScript errors, its main content never overflows sideways, and the navigation stays reachable.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { testBrowser, watchedPage } from '../../helpers/browser.ts'
+import { openDeadLetterTopic, testBrowser, watchedPage } from '../../helpers/browser.ts'
 import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
 import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
-import { testKafka, waitFor } from '../../helpers/kafka.ts'
+import { testKafka } from '../../helpers/kafka.ts'
 
 test('on a 375 px wide screen every page is usable, error-free and without sideways overflow', {
   timeout: 90_000,
@@ -36,18 +36,7 @@ test('on a 375 px wide screen every page is usable, error-free and without sidew
         main: main.scrollWidth - main.clientWidth,
       }
     })
-  await page.goto(`${http.url}/?filter=${encodeURIComponent(fixture.dlt)}`)
-  await page.fill('#token', aliceToken)
-  await page.click('#save-token')
-  const row = page.locator(`tr[data-topic="${fixture.dlt}"]`)
-  await waitFor(
-    async () => {
-      await page.click('#refresh')
-      await row.waitFor({ timeout: 2_000 }).catch(() => {})
-      return (await row.count()) > 0
-    },
-    { description: 'the dead-letter topic in the list' },
-  )
+  const row = await openDeadLetterTopic(page, http.url, fixture.dlt, aliceToken)
   await row.click()
   await page.locator('tr.record').first().click()
   assert.deepEqual(await overflow(), { page: 0, main: 0 }, 'dead letters with a record open')

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { JobManager, planReplay } from '#libs/dlq'
-import { testBrowser, watchedPage } from '../../helpers/browser.ts'
+import { openDeadLetterTopic, testBrowser, watchedPage } from '../../helpers/browser.ts'
 import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
 import { aliceToken, callConsole, testConsole } from '../../helpers/dlq-console.ts'
 import { testKafka, waitFor } from '../../helpers/kafka.ts'
@@ -23,18 +23,7 @@ test('the Pause, Resume and Cancel buttons steer a running replay job', { timeou
   const { http } = await testConsole(t, kafka, { topics, replayChunkSize: 10 })
   const browser = await testBrowser(t)
   const { page, problems } = await watchedPage(browser)
-  await page.goto(`${http.url}/?filter=${encodeURIComponent(fixture.dlt)}#dead-letters`)
-  await page.fill('#token', aliceToken)
-  await page.click('#save-token')
-  const row = page.locator(`tr[data-topic="${fixture.dlt}"]`)
-  await waitFor(
-    async () => {
-      await page.click('#refresh')
-      await row.waitFor({ timeout: 2_000 }).catch(() => {})
-      return (await row.count()) > 0
-    },
-    { description: 'the dead-letter topic in the list' },
-  )
+  const row = await openDeadLetterTopic(page, http.url, fixture.dlt, aliceToken, '#dead-letters')
   await row.click()
   await page.locator('tr.record').first().waitFor({ timeout: 30_000 })
   await page.fill('#rate', '40')

@@ -1,7 +1,7 @@
 // Proves, in a real headless Chromium, that an operator can browse dead-letter topics, filter, inspect a record, dry-run, replay and watch the job finish.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { testBrowser, watchedPage } from '../../helpers/browser.ts'
+import { openDeadLetterTopic, testBrowser, watchedPage } from '../../helpers/browser.ts'
 import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
 import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
 import { testAdmin, testKafka, waitFor } from '../../helpers/kafka.ts'
@@ -16,20 +16,7 @@ test('an operator filters, inspects, dry-runs and replays dead letters in the co
   ])
   const { http } = await testConsole(t, kafka, { topics })
   const { page, problems } = await watchedPage(await testBrowser(t))
-  await page.goto(`${http.url}/?filter=${encodeURIComponent(fixture.dlt)}`)
-  await page.fill('#token', aliceToken)
-  await page.click('#save-token')
-  const row = page.locator(`tr[data-topic="${fixture.dlt}"]`)
-  // A broker's topic list may lag a topic created a moment ago: refresh until it shows.
-  await waitFor(
-    async () => {
-      if ((await row.count()) > 0) return true
-      await page.click('#refresh')
-      await row.waitFor({ timeout: 2_000 }).catch(() => {})
-      return (await row.count()) > 0
-    },
-    { description: 'the dead-letter topic in the list' },
-  )
+  const row = await openDeadLetterTopic(page, http.url, fixture.dlt, aliceToken)
   assert.match((await row.textContent()) ?? '', /LedgerError: 2/)
   await row.click()
   await page.locator('tr.record').first().waitFor({ timeout: 30_000 })

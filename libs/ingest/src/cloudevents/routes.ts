@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ApiKey } from '../api-keys.ts'
 import { type GatewayCore, REQUEST_ID, requestTraceparent, send } from '../gateway-core.ts'
 import { type Problem, problem, publishProblem } from '../http-errors.ts'
-import { JsonBodyError } from '../json-body.ts'
+import { acceptJson } from '../json-body.ts'
 import { binaryEnvelope, type Envelope, mediaType, structuredEnvelope } from './envelope.ts'
 import { CLOUDEVENTS_ROUTE } from './route-path.ts'
 import { cloudEventToEvent, type Ingestible, type Mapping, type MappingContext } from './to-event.ts'
@@ -14,32 +14,8 @@ const typeLabel = new WeakMap<FastifyRequest, string>()
 
 /** Every body this route takes is JSON text: binary-mode data, one structured event, or a batch. */
 function acceptCloudEvents(scope: FastifyInstance, bodyLimit: number): void {
-  scope.removeAllContentTypeParsers()
-  // A function matcher: JSON and every `+json` type (structured, batch, application/foo+json data).
-  scope.addContentTypeParser(
-    /^application\/([\w.+-]+\+)?json(\s*;.*)?$/i,
-    { parseAs: 'string', bodyLimit },
-    (_request, body, done) => {
-      const text = body as string
-      if (text.trim() === '') {
-        done(new JsonBodyError('the request body is empty; send a CloudEvent as JSON', 0), undefined)
-        return
-      }
-      try {
-        done(null, JSON.parse(text))
-      } catch (error) {
-        const message = (error as Error).message
-        const match = /at position (\d+)/.exec(message)
-        done(
-          new JsonBodyError(
-            `the request body is not valid JSON: ${message}`,
-            match ? Number(match[1]) : undefined,
-          ),
-          undefined,
-        )
-      }
-    },
-  )
+  // JSON and every `+json` type (structured, batch, application/foo+json data).
+  acceptJson(scope, bodyLimit, /^application\/([\w.+-]+\+)?json(\s*;.*)?$/i, 'a CloudEvent as JSON')
 }
 
 /**
