@@ -118,7 +118,10 @@ export function demoEvents(base = Date.now()): DemoEvent[] {
     expect: 'duplicate',
     event: { ...payments[2]!.event, eventId: again.event.eventId },
   })
-  for (let i = 0; i < 6; i++)
+  // Twice the login monitor's default threshold (5) less one: the monitor's windows are tumbling
+  // and aligned to the clock, so a burst can straddle a window boundary; 9 failures split any way
+  // still leave 5 in one window, and the alert the demo waits for always comes.
+  for (let i = 0; i < 9; i++)
     events.push(login(base, i, 'user-mallory', true, i % 2 ? '198.51.100.7' : '203.0.113.9'))
   for (let i = 0; i < 4; i++) events.push(login(base, i, `user-${100 + i}`, false, '192.0.2.10'))
   for (let second = 0; second < 16; second++)
