@@ -40,10 +40,18 @@ const LATENCY_ROUNDS = smoke ? 1 : 3
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 256)
 const PIPELINING = Number(process.env['BENCH_PIPELINING'] ?? 1)
 
-const server = spawn(process.execPath, [new URL('./gateway-server.ts', import.meta.url).pathname], {
-  env: process.env,
-  stdio: ['pipe', 'pipe', 'inherit'],
-})
+// BENCH_CPU_PROF=<dir> profiles the servers too: they, not the load generator, are what is measured.
+const profile = process.env['BENCH_CPU_PROF']
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`]
+  : []
+const server = spawn(
+  process.execPath,
+  [...profile, new URL('./gateway-server.ts', import.meta.url).pathname],
+  {
+    env: process.env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  },
+)
 const serverExited = new Promise<void>((resolve) => server.once('exit', () => resolve()))
 const deadline = setTimeout(() => {
   process.stderr.write('gateway bench: exceeded 10 minutes\n')

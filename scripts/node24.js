@@ -4,7 +4,7 @@
 // node_modules is missing or older than package-lock.json, so both commands work on a fresh clone.
 // Plain JS on purpose: it must run before TypeScript can.
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { withSourceCondition } from './source-condition.js'
 
@@ -14,8 +14,16 @@ const node24 = fileURLToPath(new URL('../node_modules/node/bin/node', import.met
 // the lockfile changed since (a pull, a branch switch).
 const installedLock = new URL('../node_modules/.package-lock.json', import.meta.url)
 const lock = new URL('../package-lock.json', import.meta.url)
+// The patches patch-package applies after an install (patches/) count as part of the lock.
+const patches = new URL('../patches/', import.meta.url)
+const lockInputs = [
+  lock,
+  ...(existsSync(patches) ? readdirSync(patches).map((name) => new URL(name, patches)) : []),
+]
 const installed =
-  existsSync(node24) && existsSync(installedLock) && statSync(installedLock).mtimeMs >= statSync(lock).mtimeMs
+  existsSync(node24) &&
+  existsSync(installedLock) &&
+  lockInputs.every((input) => statSync(installedLock).mtimeMs >= statSync(input).mtimeMs)
 if (!installed) {
   process.stderr.write('[setup] installing the locked dependencies (npm ci), Node 24 included...\n')
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
