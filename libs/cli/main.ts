@@ -45,6 +45,23 @@ ${groupsUsage}
 
 ${triggersUsage}`
 
+const upUsage = `usage: backbone up [--json] [--free-ports] [--no-demo] [--no-restart] [--kafka-nodes N]
+  Boots the local stack (Kafka, registry, services, a demo flow) and runs until Ctrl-C.`
+
+/** Every command's own usage, for `backbone <command> --help` (and `-h`). */
+const usages: Record<string, string> = {
+  up: upUsage,
+  status: statusUsage,
+  kafka: kafkaUsage,
+  registry: registryUsage,
+  schemas: schemasUsage,
+  topics: topicsUsage,
+  acl: aclUsage,
+  dlq: dlqUsage,
+  groups: groupsUsage,
+  triggers: triggersUsage,
+}
+
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   up: upCommand,
   status: statusCommand,
@@ -66,6 +83,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name]
   if (!command) throw new UsageError(`unknown command '${name}'; run 'backbone help'`)
+  if (args.includes('--help') || args.includes('-h') || args[0] === 'help') {
+    process.stdout.write(`${usages[name]}\n`)
+    return 0
+  }
   return command(args)
 }
 

@@ -14,6 +14,15 @@ export function fail(error: unknown): never {
     process.stderr.write(`backbone: ${error.message} [${error.code}]\n`)
     process.exit(error instanceof UsageError ? 2 : 1)
   }
+  // node:util parseArgs rejects an unknown or malformed option: the operator's mistake, said
+  // plainly, not a stack trace.
+  const code = (error as { code?: unknown } | undefined)?.code
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+    process.stderr.write(
+      `backbone: ${(error as Error).message}; see 'backbone <command> --help' [EB_USAGE]\n`,
+    )
+    process.exit(2)
+  }
   process.stderr.write(
     `backbone: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,
   )
