@@ -1,6 +1,6 @@
 import type { EventType, EventTypeMap } from '@event-backbone/catalog'
 import { trace } from '@opentelemetry/api'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { PublishOptions } from '#libs/publisher'
 import { mayPublish } from './api-keys.ts'
 import { registerCloudEventRoutes } from './cloudevents/routes.ts'
@@ -27,29 +27,36 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
   const { served, known, bodyLimit, maxBatchItems, retryAfter, metrics } = core
   let openApi: Record<string, unknown> | undefined
 
-  // Who (and how often), then which type, then may they: none of it reads the body.
-  const gate = async (request: FastifyRequest, reply: FastifyReply) => {
+  // Who (and how often), then which type, then may they: none of it reads the body. A callback
+  // hook, not an async one: it runs on every request, and an async hook costs a promise each. A
+  // hook that has sent its answer does not call done.
+  const gate = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const key = core.authenticate(request, reply)
-    if (key === undefined) return reply
+    if (key === undefined) return
     const { eventType } = request.params as Params
     if (!served.has(eventType)) {
-      return send(
+      send(
         reply,
         problem(404, 'unknown_event_type', `unknown event type ${JSON.stringify(eventType)}`, {
           eventType,
           knownEventTypes: known,
         }),
       )
+      return
     }
     if (!mayPublish(key, eventType)) {
-      return send(
+      send(
         reply,
         problem(403, 'forbidden', `the API key "${key.name}" may not publish ${eventType}`, { eventType }),
       )
+      return
     }
     const trace = requestTraceparent(request)
-    if ('status' in trace) return send(reply, trace)
-    return undefined
+    if ('status' in trace) {
+      send(reply, trace)
+      return
+    }
+    done()
   }
 
   const publish = (eventType: EventType, event: EventTypeMap[EventType], publishOptions: PublishOptions) =>
@@ -71,10 +78,11 @@ export async function registerIngestRoutes(app: FastifyInstance, options: Ingest
 
     scope.setErrorHandler(core.errorHandler)
 
-    scope.addHook('onResponse', async (request, reply) => {
+    scope.addHook('onResponse', (request, reply, done) => {
       const eventType = (request.params as Partial<Params> | undefined)?.eventType
-      if (eventType === undefined || request.method !== 'POST') return
-      metrics?.request(served.has(eventType) ? eventType : 'unknown', reply.statusCode)
+      if (eventType !== undefined && request.method === 'POST')
+        metrics?.request(served.has(eventType) ? eventType : 'unknown', reply.statusCode)
+      done()
     })
 
     scope.get('/openapi.json', async () => {

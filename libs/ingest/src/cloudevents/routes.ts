@@ -1,6 +1,12 @@
 import { trace } from '@opentelemetry/api'
 import { CONSTANTS } from 'cloudevents'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify'
 import type { ApiKey } from '../api-keys.ts'
 import { type GatewayCore, REQUEST_ID, requestTraceparent, send } from '../gateway-core.ts'
 import { type Problem, problem, publishProblem } from '../http-errors.ts'
@@ -41,17 +47,23 @@ export async function registerCloudEventRoutes(app: FastifyInstance, core: Gatew
       }
       return core.errorHandler(error as FastifyError, request, reply)
     })
-    scope.addHook('onResponse', async (request, reply) => {
+    // Callback hooks, not async ones: they run on every request (see the JSON routes' gate).
+    scope.addHook('onResponse', (request, reply, done) => {
       if (request.method === 'POST')
         core.metrics?.request(typeLabel.get(request) ?? 'unknown', reply.statusCode)
+      done()
     })
 
-    const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
+    const authenticate = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
       const key = core.authenticate(request, reply)
-      if (key === undefined) return reply
+      if (key === undefined) return
       keys.set(request, key)
       const trace = requestTraceparent(request)
-      return 'status' in trace ? send(reply, trace) : undefined
+      if ('status' in trace) {
+        send(reply, trace)
+        return
+      }
+      done()
     }
 
     scope.post(CLOUDEVENTS_ROUTE, { onRequest: authenticate }, async (request, reply) => {
