@@ -65,9 +65,11 @@ async function list(args: string[]): Promise<number> {
           .map(
             (t) =>
               `${t.topic}\n  group ${t.group ?? '?'}  source ${t.sourceTopic ?? '?'}  depth ${t.depth}  oldest ${ageText(t.oldestAgeMs)}  newest ${ageText(t.newestAgeMs)}\n  ${
-                Object.entries(t.errorClasses)
-                  .map(([c, n]) => `${c}: ${n}`)
-                  .join(', ') || 'empty'
+                t.scanError === undefined
+                  ? Object.entries(t.errorClasses)
+                      .map(([c, n]) => `${c}: ${n}`)
+                      .join(', ') || 'empty'
+                  : `records not read: ${t.scanError}`
               }`,
           )
           .join('\n')

@@ -81,9 +81,11 @@ async function loadTopics() {
       cell(row, age(t.newestAgeMs))
       cell(
         row,
-        Object.entries(t.errorClasses)
-          .map(([c, n]) => `${c}: ${n}`)
-          .join(', '),
+        t.scanError === undefined
+          ? Object.entries(t.errorClasses)
+              .map(([c, n]) => `${c}: ${n}`)
+              .join(', ')
+          : `records not read: ${t.scanError}`,
       )
       row.addEventListener('click', () => openTopic(t.topic))
       body.appendChild(row)

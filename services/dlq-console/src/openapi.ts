@@ -98,7 +98,8 @@ export const openApi = {
   paths: {
     '/api/topics': {
       get: {
-        summary: 'Dead-letter topics with group, source topic, depth, ages and error classes',
+        summary:
+          'Dead-letter topics with group, source topic, depth, ages and error classes (scanError when the records could not be read)',
         parameters: [{ name: 'filter', in: 'query', schema: { type: 'string' } }],
         responses: { '200': { description: 'topics', ...json({ type: 'array' }) }, ...errors },
       },

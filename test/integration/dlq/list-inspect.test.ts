@@ -1,4 +1,4 @@
-// Proves that dead-letter topics are listed with their group, source, depth, ages and error classes, that selections pick exactly the matching records, and that a dry-run writes nothing.
+// Proves that dead-letter topics are listed with their group, source, depth, ages and error classes (and still listed, with the reason, when their records cannot be read), that selections pick exactly the matching records, and that a dry-run writes nothing.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { describeDeadLetterTopic, dryRun, inspect, listDeadLetterTopics, planReplay } from '#libs/dlq'
@@ -30,6 +30,35 @@ test('a dead-letter topic is listed with its group, source topic, depth, oldest 
   assert.ok(listed.oldestAgeMs! >= 60_000 && listed.oldestAgeMs! < 120_000)
   assert.ok(listed.newestAgeMs! >= 10_000 && listed.newestAgeMs! < 70_000)
   assert.deepEqual(listed.errorClasses, { TypeError: 2, AvroDecodeError: 1 })
+})
+
+test('a dead-letter topic whose records cannot be read is still listed, with its depth and why', async (t) => {
+  const kafka = testKafka()
+  const fixture = await deadLetters(t, kafka, [
+    { key: 'a', value: Buffer.from('x'), errorClass: 'TypeError', message: 'boom', timestamp: Date.now() },
+  ])
+  // The real broker answers the listing and the bounds; only the scan's consumer is refused, as a
+  // reader group without an ACL or a join that times out on a loaded cluster would be.
+  const refusing = new Proxy(kafka, {
+    get(target, property, receiver) {
+      if (property !== 'consumer') return Reflect.get(target, property, receiver)
+      return (...args: Parameters<typeof kafka.consumer>) => {
+        const consumer = target.consumer(...args)
+        return Object.assign(consumer, {
+          connect: () => Promise.reject(new Error('Not authorized to access group: refused for this test')),
+        })
+      }
+    },
+  })
+  const [listed] = await listDeadLetterTopics(refusing, { filter: fixture.dlt })
+  assert.ok(listed, 'the topic is listed although its records could not be read')
+  assert.equal(listed.topic, fixture.dlt)
+  assert.equal(listed.depth, 1)
+  assert.equal(listed.scanned, 0)
+  assert.match(listed.scanError ?? '', /Not authorized to access group/)
+  // Its owner still comes from its name.
+  assert.equal(listed.group, fixture.group)
+  assert.equal(listed.sourceTopic, fixture.source)
 })
 
 test('filters by offsets, time, error class, message, key, header and decoded fields select exactly the matching records', async (t) => {

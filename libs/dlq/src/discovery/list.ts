@@ -22,6 +22,11 @@ export interface DeadLetterTopic {
   readonly oldestAgeMs: number | undefined
   readonly newestAgeMs: number | undefined
   readonly errorClasses: Record<string, number>
+  /**
+   * Why reading the records failed (a scan that timed out on a loaded cluster, a refused group):
+   * depth and partitions still hold, the fields read from records do not. Absent when the scan worked.
+   */
+  readonly scanError?: string
 }
 
 async function allTopics(kafka: Kafka): Promise<string[]> {
@@ -107,6 +112,8 @@ export async function describeDeadLetterTopic(
   let oldestAt: number | undefined
   let newestAt: number | undefined
   const errorClasses: Record<string, number> = {}
+  let scanError: string | undefined
+  // The topic exists (its bounds were read): a failed scan must not hide it from the operator.
   await scanRanges(
     kafka,
     topic,
@@ -125,7 +132,9 @@ export async function describeDeadLetterTopic(
         return true
       },
     },
-  )
+  ).catch((error: unknown) => {
+    scanError = error instanceof Error ? error.message : String(error)
+  })
   owner ??= ownerFromName(topic, existing ?? (await allTopics(kafka)))
   return {
     topic,
@@ -139,6 +148,7 @@ export async function describeDeadLetterTopic(
     oldestAgeMs: oldestAt === undefined ? undefined : now - oldestAt,
     newestAgeMs: newestAt === undefined ? undefined : now - newestAt,
     errorClasses,
+    ...(scanError === undefined ? {} : { scanError }),
   }
 }
 
@@ -154,7 +164,8 @@ export async function listDeadLetterTopics(
   const now = Date.now()
   const out: DeadLetterTopic[] = []
   for (const name of names) {
-    // A topic deleted while the list is made is left out rather than failing the whole list.
+    // A topic deleted while the list is made (its bounds cannot be read) is left out rather than
+    // failing the whole list; a topic whose records could not be read is listed with `scanError`.
     const described = await describeDeadLetterTopic(kafka, name, now, existing).catch(() => undefined)
     if (described) out.push(described)
   }
