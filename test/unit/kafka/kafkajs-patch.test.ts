@@ -20,6 +20,18 @@ type Grouping = (args: {
   partitioner: (args: { message: Record<string, unknown> }) => number
 }) => Record<number, ReadonlyArray<Record<string, unknown>>>
 const groupMessagesPerPartition = require('kafkajs/src/producer/groupMessagesPerPartition.js') as Grouping
+const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
+  RecordBatch: (batch: Record<string, unknown>) => Promise<{ buffer: Buffer }>
+}
+type ProduceRequest = (request: Record<string, unknown>) => { encode: () => Promise<{ buffer: Buffer }> }
+const produceRequest = require('kafkajs/src/protocol/requests/produce/v3/request.js') as ProduceRequest
+type FramedRequest = (args: {
+  correlationId: number
+  clientId: string
+  request: ReturnType<ProduceRequest>
+}) => Promise<{ buffer: Buffer }>
+const frameRequest = require('kafkajs/src/protocol/request.js') as FramedRequest
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 const cases: ReadonlyArray<{ readonly record: Record<string, unknown>; readonly sha256: string }> = [
   {
@@ -77,6 +89,73 @@ test('the patched kafkajs encodes every record byte for byte as unpatched kafkaj
       )
     }
   }
+})
+
+test('the patched kafkajs encodes record batches and produce requests byte for byte as unpatched kafkajs 2.2.4 does', async () => {
+  // Records of several sizes, so the batch passes many powers of two; a transactional batch.
+  const records = Array.from({ length: 120 }, (_, i) =>
+    encodeRecord({
+      offsetDelta: i,
+      timestampDelta: i * 3,
+      key: `key-${i}`,
+      value: Buffer.alloc(50 + (i % 7) * 100, i),
+      headers: {
+        ce_id: `id-${i}`,
+        ce_type: 'dev.x.Y',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      },
+    }),
+  )
+  const batch = await RecordBatch({
+    records,
+    firstTimestamp: 1700000000000,
+    maxTimestamp: 1700000000357,
+    producerId: 42,
+    producerEpoch: 3,
+    firstSequence: 17,
+    transactional: true,
+  })
+  assert.equal(sha256(batch.buffer), '2b8edfc71442cc42e4d805bb415f7bd9083899fb3a36334d03a3eb4fddba2c4d')
+  const empty = await RecordBatch({ records: [], firstTimestamp: 1700000000000, maxTimestamp: 1700000000000 })
+  assert.equal(sha256(empty.buffer), '42c3f22b4f62797a07d1acf6ebefc87c5527023cacce9d1332aa70dc22af1aa1')
+  // A whole produce request: two partitions of one topic, in a transaction.
+  const messages = Array.from({ length: 30 }, (_, i) => ({
+    key: `k${i}`,
+    value: Buffer.alloc(200, i),
+    headers: { a: String(i) },
+    timestamp: String(1700000000000 + i),
+  }))
+  const request = produceRequest({
+    acks: -1,
+    timeout: 30000,
+    transactionalId: 'tx-1',
+    producerId: 7,
+    producerEpoch: 1,
+    compression: 0,
+    topicData: [
+      {
+        topic: 'payments',
+        partitions: [
+          { partition: 0, firstSequence: 5, messages },
+          { partition: 3, firstSequence: 0, messages: messages.slice(0, 4) },
+        ],
+      },
+    ],
+  })
+  assert.equal(
+    sha256((await request.encode()).buffer),
+    '959a1bafd73ba3d0d5c6d412c22e8e393018598c622a0556221ff2aabb3d6051',
+  )
+  // Framed as it goes on the socket (size, api key and version, correlation id, client id), without a transaction.
+  const plain = produceRequest({
+    acks: -1,
+    timeout: 30000,
+    transactionalId: null,
+    compression: 0,
+    topicData: [{ topic: 'ledger', partitions: [{ partition: 1, firstSequence: 0, messages }] }],
+  })
+  const framed = await frameRequest({ correlationId: 77, clientId: 'ingest-gateway', request: plain })
+  assert.equal(sha256(framed.buffer), '6413397ff78c165d905c4bf6837bc27c30c7524209598ac027642100b4180e04')
 })
 
 test('murmur2 gives the hashes of the Java client (its UtilsTest vectors) and of unpatched kafkajs', () => {
@@ -142,6 +221,9 @@ test('the installed kafkajs carries the patch (npm ci applies it through patch-p
     'src/producer/partitioners/default/murmur2.js',
     'src/producer/partitioners/legacy/partitioner.js',
     'src/producer/groupMessagesPerPartition.js',
+    'src/protocol/recordBatch/v0/index.js',
+    'src/protocol/request.js',
+    'src/protocol/requests/produce/v3/request.js',
   ]) {
     const source = readFileSync(require.resolve(`kafkajs/${file}`), 'utf8')
     assert.match(source, /event-backbone patch/, `${file} is patched`)
