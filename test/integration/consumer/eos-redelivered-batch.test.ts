@@ -85,8 +85,15 @@ test('an exactly-once member handed records it already committed skips them and 
   await runExactlyOnceBatch(deps, route, payload(input, 5, 14, resolved))
 
   assert.deepEqual(resolved, ['9', '9', '14'], 'the fully committed batch moves the position, nothing else')
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [input] })
-  assert.equal(offsets?.partitions.find((p) => p.partition === 0)?.offset, '15')
+  // A transaction's offsets become visible to fetchOffsets once the coordinator has written its
+  // markers, which follows the commit by a moment: wait for them, bounded.
+  const committed = async () => {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [input] })
+    return offsets?.partitions.find((p) => p.partition === 0)?.offset
+  }
+  await waitFor(async () => (await committed()) === '15', { description: 'the committed offset 15' }).catch(
+    async (error: Error) => assert.fail(`${error.message}; committed offset ${await committed()}`),
+  )
   const seen = await collect(t, kafka, [output], { readCommitted: true })
   await waitFor(() => seen.length >= 15, { description: 'fifteen committed outputs' })
   // Anything committed twice would be in the topic by now: its transaction came before the last.
