@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { loadavg } from 'node:os'
 import { createInterface } from 'node:readline'
-import { smoke } from './lib/env.ts'
+import { cpuProfileFlags, smoke } from './lib/env.ts'
 import { pacedLoad } from './lib/paced-load.ts'
 import { emitResult } from './lib/report.ts'
 import { caseResult, ratio } from './lib/stats.ts'
@@ -40,17 +40,11 @@ const LATENCY_ROUNDS = smoke ? 1 : 3
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 256)
 const PIPELINING = Number(process.env['BENCH_PIPELINING'] ?? 1)
 
-// BENCH_CPU_PROF=<dir> profiles the servers too: they, not the load generator, are what is measured.
-const profile = process.env['BENCH_CPU_PROF']
-  ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`]
-  : []
+// BENCH_CPU_PROF profiles the servers too: they, not the load generator, are what is measured.
 const server = spawn(
   process.execPath,
-  [...profile, new URL('./gateway-server.ts', import.meta.url).pathname],
-  {
-    env: process.env,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  },
+  [...cpuProfileFlags(), new URL('./gateway-server.ts', import.meta.url).pathname],
+  { env: process.env, stdio: ['pipe', 'pipe', 'inherit'] },
 )
 const serverExited = new Promise<void>((resolve) => server.once('exit', () => resolve()))
 const deadline = setTimeout(() => {

@@ -11,6 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { provideKafka, silenceKafkajsTimeoutWarning } from '#libs/kafka-local'
 import { mergeResults } from '../chaos/lib/merge.ts'
+import { cpuProfileFlags } from './lib/env.ts'
 import { renderBenchmarksDoc } from './lib/render-doc.ts'
 import type { BenchOutcome, BenchResult, RunOutput } from './lib/stats.ts'
 
@@ -28,9 +29,7 @@ const benches = readdirSync(here)
 
 function runBench(name: string, env: NodeJS.ProcessEnv): Promise<BenchOutcome> {
   return new Promise((resolve) => {
-    // BENCH_CPU_PROF=<dir>: each bench process writes a V8 CPU profile there (profile before optimising).
-    const profile = env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${env['BENCH_CPU_PROF']}`] : []
-    const child = spawn(process.execPath, [...profile, join(here, `${name}.bench.ts`)], {
+    const child = spawn(process.execPath, [...cpuProfileFlags(env), join(here, `${name}.bench.ts`)], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     })

@@ -20,10 +20,11 @@ const lockInputs = [
   lock,
   ...(existsSync(patches) ? readdirSync(patches).map((name) => new URL(name, patches)) : []),
 ]
+const installedAt = existsSync(installedLock) ? statSync(installedLock).mtimeMs : undefined
 const installed =
   existsSync(node24) &&
-  existsSync(installedLock) &&
-  lockInputs.every((input) => statSync(installedLock).mtimeMs >= statSync(input).mtimeMs)
+  installedAt !== undefined &&
+  lockInputs.every((input) => statSync(input).mtimeMs <= installedAt)
 if (!installed) {
   process.stderr.write('[setup] installing the locked dependencies (npm ci), Node 24 included...\n')
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })

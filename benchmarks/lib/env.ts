@@ -3,6 +3,15 @@ import { Kafka, logLevel } from 'kafkajs'
 
 export const smoke = process.env['BENCH_SMOKE'] === '1'
 
+/**
+ * Node flags that make a bench process (or a server a bench measures) write a V8 CPU profile to
+ * BENCH_CPU_PROF=<dir>; none when it is unset. Profile before optimising.
+ */
+export function cpuProfileFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dir = env['BENCH_CPU_PROF']
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []
+}
+
 /** The bench's broker: `npm run bench` starts one and passes it in KAFKA_BROKERS. */
 export function benchBrokers(): string[] {
   const brokers = process.env['KAFKA_BROKERS']

@@ -10,8 +10,26 @@ import { schemasCommand, schemasUsage } from './src/schemas-command.ts'
 import { statusCommand, statusUsage } from './src/status-command.ts'
 import { topicsCommand, topicsUsage } from './src/topics-command.ts'
 import { triggersCommand, triggersUsage } from './src/triggers-command.ts'
-import { upCommand } from './src/up-command.ts'
+import { upCommand, upUsage } from './src/up-command.ts'
 
+/** Each command: what runs it, and the usage `backbone <command> --help` prints. */
+const commands: Record<
+  string,
+  { readonly run: (args: string[]) => Promise<number>; readonly usage: string }
+> = {
+  up: { run: upCommand, usage: upUsage },
+  status: { run: statusCommand, usage: statusUsage },
+  kafka: { run: kafkaCommand, usage: kafkaUsage },
+  registry: { run: registryCommand, usage: registryUsage },
+  schemas: { run: schemasCommand, usage: schemasUsage },
+  topics: { run: topicsCommand, usage: topicsUsage },
+  acl: { run: aclCommand, usage: aclUsage },
+  dlq: { run: dlqCommand, usage: dlqUsage },
+  groups: { run: groupsCommand, usage: groupsUsage },
+  triggers: { run: triggersCommand, usage: triggersUsage },
+}
+
+// The summary, then every command's usage but up's (its options are in the summary line).
 const usage = `usage: backbone <command> [options]
 
 commands:
@@ -27,53 +45,10 @@ commands:
   groups list|describe|reset-offsets  consumer groups: members, lag, and moving their offsets
   triggers list|status       function triggers: the file's triggers, and their invocations and cost
 
-${statusUsage}
-
-${kafkaUsage}
-
-${registryUsage}
-
-${schemasUsage}
-
-${topicsUsage}
-
-${aclUsage}
-
-${dlqUsage}
-
-${groupsUsage}
-
-${triggersUsage}`
-
-const upUsage = `usage: backbone up [--json] [--free-ports] [--no-demo] [--no-restart] [--kafka-nodes N]
-  Boots the local stack (Kafka, registry, services, a demo flow) and runs until Ctrl-C.`
-
-/** Every command's own usage, for `backbone <command> --help` (and `-h`). */
-const usages: Record<string, string> = {
-  up: upUsage,
-  status: statusUsage,
-  kafka: kafkaUsage,
-  registry: registryUsage,
-  schemas: schemasUsage,
-  topics: topicsUsage,
-  acl: aclUsage,
-  dlq: dlqUsage,
-  groups: groupsUsage,
-  triggers: triggersUsage,
-}
-
-const commands: Record<string, (args: string[]) => Promise<number>> = {
-  up: upCommand,
-  status: statusCommand,
-  kafka: kafkaCommand,
-  registry: registryCommand,
-  schemas: schemasCommand,
-  topics: topicsCommand,
-  acl: aclCommand,
-  dlq: dlqCommand,
-  groups: groupsCommand,
-  triggers: triggersCommand,
-}
+${Object.entries(commands)
+  .filter(([name]) => name !== 'up')
+  .map(([, command]) => command.usage)
+  .join('\n\n')}`
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv
@@ -84,10 +59,10 @@ async function main(argv: string[]): Promise<number> {
   const command = commands[name]
   if (!command) throw new UsageError(`unknown command '${name}'; run 'backbone help'`)
   if (args.includes('--help') || args.includes('-h') || args[0] === 'help') {
-    process.stdout.write(`${usages[name]}\n`)
+    process.stdout.write(`${command.usage}\n`)
     return 0
   }
-  return command(args)
+  return command.run(args)
 }
 
 silenceKafkajsTimeoutWarning()

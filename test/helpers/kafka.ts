@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import type { TestContext } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -70,4 +71,27 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.description}`)
     await delay(options.intervalMs ?? 50)
   }
+}
+
+/**
+ * Waits (bounded) for a group's committed offset on partition 0 of `topic` to be `expected`, and
+ * fails with `message` and the offset last seen otherwise. An exactly-once commit's offsets reach
+ * OffsetFetch only once the transaction coordinator has written the markers, a moment after the
+ * commit returns (kafkajs has no KIP-447 require_stable to wait for them).
+ */
+export async function committedOffsetBecomes(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  expected: number,
+  message: string,
+): Promise<void> {
+  const committed = async () => {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] })
+    return offsets?.partitions.find((p) => p.partition === 0)?.offset
+  }
+  await waitFor(async () => (await committed()) === String(expected), {
+    description: `committed offset ${expected}`,
+    timeoutMs: 10_000,
+  }).catch(async () => assert.equal(await committed(), String(expected), message))
 }

@@ -80,6 +80,9 @@ function credentials(stack: RunningStack): string[] {
   ]
 }
 
+export const upUsage = `usage: backbone up [--json] [--free-ports] [--no-demo] [--no-restart] [--kafka-nodes N]
+  Boots the local stack (Kafka, registry, services, a demo flow) and runs until Ctrl-C.`
+
 /**
  * The main job: boots the whole local stack (Kafka, registry, topics, schemas, services), prints
  * where everything is, and runs until Ctrl-C, then stops everything cleanly.

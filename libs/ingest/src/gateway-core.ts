@@ -75,10 +75,10 @@ export class GatewayCore {
 
   /**
    * The caller's API key, or undefined once a 401 or 429 has been sent. Cheapest checks first,
-   * none of which reads the body.
+   * none of which reads the body. (The answer's `x-request-id` comes from the service kit's hook,
+   * registerServiceHttpBasics, which every app serving these routes registers.)
    */
   authenticate(request: FastifyRequest, reply: FastifyReply): ApiKey | undefined {
-    reply.header(REQUEST_ID, request.id)
     // An address that failed too often is refused before its key is even looked at: answering
     // a valid key normally would tell a guesser when it has found one.
     const blocked = this.#failureLimits?.check(request.ip)

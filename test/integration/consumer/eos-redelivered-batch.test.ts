@@ -10,7 +10,14 @@ import { ProducerPool } from '../../../libs/consumer/src/eos/producer-pool.ts'
 import type { Pauser } from '../../../libs/consumer/src/runtime/pauser.ts'
 import { compileSubscriptions } from '../../../libs/consumer/src/runtime/routes.ts'
 import { collect } from '../../helpers/consumer.ts'
-import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
+import {
+  committedOffsetBecomes,
+  createTestTopics,
+  testAdmin,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '../../helpers/kafka.ts'
 
 function message(offset: number): KafkaMessage {
   return {
@@ -85,15 +92,7 @@ test('an exactly-once member handed records it already committed skips them and 
   await runExactlyOnceBatch(deps, route, payload(input, 5, 14, resolved))
 
   assert.deepEqual(resolved, ['9', '9', '14'], 'the fully committed batch moves the position, nothing else')
-  // A transaction's offsets become visible to fetchOffsets once the coordinator has written its
-  // markers, which follows the commit by a moment: wait for them, bounded.
-  const committed = async () => {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [input] })
-    return offsets?.partitions.find((p) => p.partition === 0)?.offset
-  }
-  await waitFor(async () => (await committed()) === '15', { description: 'the committed offset 15' }).catch(
-    async (error: Error) => assert.fail(`${error.message}; committed offset ${await committed()}`),
-  )
+  await committedOffsetBecomes(admin, groupId, input, 15, 'the offset after the last input committed')
   const seen = await collect(t, kafka, [output], { readCommitted: true })
   await waitFor(() => seen.length >= 15, { description: 'fifteen committed outputs' })
   // Anything committed twice would be in the topic by now: its transaction came before the last.

@@ -5,29 +5,14 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { MissingTopicError } from '@event-backbone/errors'
 import { createConsumerGroup, subscription } from '#libs/consumer'
 import { fastTuning, produce } from '../../helpers/consumer.ts'
-import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
-
-/**
- * Waits (bounded) for partition 0's committed offset to be `expected`: an exactly-once commit's
- * offsets reach OffsetFetch once the coordinator has written the transaction markers, a moment
- * after the commit returns. Fails with the offset it last saw.
- */
-async function committedBecomes(
-  admin: Awaited<ReturnType<typeof testAdmin>>,
-  groupId: string,
-  topic: string,
-  expected: number,
-  message: string,
-): Promise<void> {
-  const committed = async () => {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] })
-    return offsets?.partitions[0]?.offset
-  }
-  await waitFor(async () => (await committed()) === String(expected), {
-    description: `committed offset ${expected}`,
-    timeoutMs: 10_000,
-  }).catch(async () => assert.equal(await committed(), String(expected), message))
-}
+import {
+  committedOffsetBecomes,
+  createTestTopics,
+  testAdmin,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '../../helpers/kafka.ts'
 
 for (const guarantee of ['at-least-once', 'exactly-once'] as const) {
   test(`a graceful ${guarantee} stop in the middle of a batch commits exactly the records handled`, async (t) => {
@@ -68,7 +53,7 @@ for (const guarantee of ['at-least-once', 'exactly-once'] as const) {
     assert.equal(group.ready, false)
     assert.ok(handled < 300, 'the stop came mid-batch')
     const admin = await testAdmin(t, kafka)
-    await committedBecomes(
+    await committedOffsetBecomes(
       admin,
       groupId,
       topic,
@@ -117,7 +102,7 @@ for (const guarantee of ['at-least-once', 'exactly-once'] as const) {
     let firstUnhandled = 0
     while (handled.has(firstUnhandled)) firstUnhandled++
     assert.ok(firstUnhandled > 0, 'a prefix was handled')
-    await committedBecomes(
+    await committedOffsetBecomes(
       admin,
       groupId,
       topic,
