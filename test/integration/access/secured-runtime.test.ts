@@ -50,6 +50,10 @@ test('the schema registry creates its storage topic and registers a schema as it
     brokers: [secured.broker.bootstrap],
     port: 0,
     kafkaConfig: secured.config('schema-registry'),
+    // The first write initialises transactions on a broker started for this file; on a loaded CI
+    // machine that outlasted the 15 s default bound once (a 500). What is under test is the
+    // principal's access, not that bound (schema-registry/unreachable.test.ts tests it).
+    writeTimeoutMs: 60_000,
   })
   t.after(() => registry.close())
   const response = await fetch(`${registry.url}/subjects/payments-value/versions`, {
@@ -57,7 +61,7 @@ test('the schema registry creates its storage topic and registers a schema as it
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
     body: JSON.stringify({ schema: JSON.stringify({ type: 'record', name: 'P', fields: [] }) }),
   })
-  assert.equal(response.status, 200)
+  assert.equal(response.status, 200, await response.clone().text())
   assert.equal(typeof ((await response.json()) as { id?: unknown }).id, 'number')
 })
 
