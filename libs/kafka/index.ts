@@ -1,3 +1,4 @@
+export { forEachConcurrently } from './src/admin/concurrently.ts'
 export { KafkaEnv, kafkaConfigFromEnv } from './src/config/client-config.ts'
 export { defaultRetryBudgetMs, retryWaits, retryWithinBudget } from './src/config/retry-budget.ts'
 export { transactionalRetry } from './src/config/transactional-retry.ts'

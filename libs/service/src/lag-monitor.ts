@@ -1,7 +1,11 @@
 import { GroupNotFoundError } from '@event-backbone/errors'
 import type { Admin, Kafka } from 'kafkajs'
 import { describeGroup, type EndOffsets } from '#libs/groups'
+import { forEachConcurrently } from '#libs/kafka'
 import type { GroupLagGauges, Logger } from '#libs/observability'
+
+/** Groups measured at once on each tick. */
+const groupConcurrency = 4
 
 export interface LagMonitor {
   /** Measures once now (tests, and the first tick). */
@@ -27,6 +31,7 @@ export function startLagMonitor(options: {
   let connected: Promise<void> | undefined
   let running: Promise<void> | undefined
   let failing = false
+  let partlyFailing = ''
   const once = async () => {
     connected ??= admin.connect().catch((error: unknown) => {
       connected = undefined // the next tick connects again
@@ -37,15 +42,31 @@ export function startLagMonitor(options: {
     // Groups deleted since the last tick lose their series, or their lag would look stuck forever.
     for (const gone of options.gauges.groups()) if (!groups.includes(gone)) options.gauges.remove(gone)
     const ends: EndOffsets = new Map()
-    for (const groupId of groups) {
-      const description = await describeGroup(admin, groupId, ends).catch((error: unknown) => {
+    const failed: Array<{ groupId: string; error: unknown }> = []
+    const measureGroup = async (groupId: string) => {
+      try {
+        options.gauges.set(groupId, (await describeGroup(admin, groupId, ends)).partitions)
+      } catch (error) {
         // A group with nothing committed yet and no members does not exist for Kafka: no series.
-        if (error instanceof GroupNotFoundError) return undefined
-        throw error
-      })
-      if (description) options.gauges.set(groupId, description.partitions)
-      else options.gauges.remove(groupId)
+        if (error instanceof GroupNotFoundError) options.gauges.remove(groupId)
+        // One group that cannot be measured (its coordinator moving, a topic deleted under it)
+        // keeps its last values and their timestamp; the others are still measured.
+        else failed.push({ groupId, error })
+      }
     }
+    // A few groups at a time: a console measures every group of the cluster each tick, and one
+    // after another that took a request round trip per group and per committed topic.
+    await forEachConcurrently(groups, groupConcurrency, measureGroup)
+    if (failed.length > 0 && failed.length === groups.length) throw failed[0]?.error
+    // Logged when the set of failing groups changes, not on every tick.
+    const failedIds = failed.map((entry) => entry.groupId).sort()
+    if (failed.length > 0 && failedIds.join('\n') !== partlyFailing) {
+      options.logger.warn(
+        { groups: failedIds, err: failed[0]?.error },
+        'measuring the lag of some groups failed; their gauges keep the last values',
+      )
+    }
+    partlyFailing = failedIds.join('\n')
   }
   const measure = () => {
     running ??= once()

@@ -45,7 +45,8 @@ test('the lag history of a group and the depth history of a dead-letter topic gr
       const answer = await callConsole(console.http.url, 'GET', `/api/groups/${group}/lag-history`)
       return answer.body.samples.length >= 3 && answer.body
     },
-    { description: 'three lag samples' },
+    // Each sample is a round over every group of the shared test broker, hundreds late in a run.
+    { description: 'three lag samples', timeoutMs: 60_000 },
   )
   assert.equal(lag.intervalMs, 200)
   const latest = lag.samples.at(-1)
@@ -71,7 +72,8 @@ test('the lag history of a group and the depth history of a dead-letter topic gr
       const answer = await callConsole(console.http.url, 'GET', `/api/dead-letters/history?topic=${dlt}`)
       return answer.body.topics[0].samples.length >= 2 && answer.body.topics[0]
     },
-    { description: 'two depth samples' },
+    // The first round reads the oldest record of every dead-letter topic of the shared test broker.
+    { description: 'two depth samples', timeoutMs: 60_000 },
   )
   assert.equal(depth.topic, dlt)
   assert.equal(depth.samples.at(-1).depth, 1)

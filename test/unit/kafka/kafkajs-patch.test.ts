@@ -224,6 +224,11 @@ test('the installed kafkajs carries the patch (npm ci applies it through patch-p
     'src/protocol/recordBatch/v0/index.js',
     'src/protocol/request.js',
     'src/protocol/requests/produce/v3/request.js',
+    // Behaviour, tested against the broker in test/integration/kafka/kafkajs-patch.test.ts.
+    'src/admin/index.js',
+    'src/cluster/brokerPool.js',
+    'src/cluster/index.js',
+    'src/protocol/requests/metadata/v0/response.js',
   ]) {
     const source = readFileSync(require.resolve(`kafkajs/${file}`), 'utf8')
     assert.match(source, /event-backbone patch/, `${file} is patched`)

@@ -1,6 +1,10 @@
 import type { Admin, Kafka } from 'kafkajs'
+import { forEachConcurrently } from '#libs/kafka'
 import { scanRanges } from '../read/scan.ts'
 import { deadLetterTopicNames } from './list.ts'
+
+/** Dead-letter topics measured at once. */
+const topicConcurrency = 4
 
 /** A dead-letter topic's depth and the timestamp of its oldest record (epoch ms). */
 export interface DeadLetterDepth {
@@ -36,16 +40,19 @@ export class DeadLetterDepthMeter {
     for (const gone of [...this.#oldest.keys()].filter((topic) => !names.includes(topic))) {
       this.#oldest.delete(gone)
     }
-    const out: DeadLetterDepth[] = []
-    for (const topic of names) {
+    const measured = new Map<string, DeadLetterDepth>()
+    const measureTopic = async (topic: string) => {
       // A topic deleted between the listing and here is left out.
       const bounds = await admin.fetchTopicOffsets(topic).catch(() => undefined)
-      if (!bounds) continue
+      if (!bounds) return
       const depth = bounds.reduce((sum, bound) => sum + Number(BigInt(bound.high) - BigInt(bound.low)), 0)
       const oldest = await this.#oldestOf(topic, bounds)
-      out.push({ topic, depth, oldestAt: oldest })
+      measured.set(topic, { topic, depth, oldestAt: oldest })
     }
-    return out
+    // A few topics at a time: the first round reads the oldest record of every dead-letter topic
+    // of the cluster, one throw-away consumer each.
+    await forEachConcurrently(names, topicConcurrency, measureTopic)
+    return names.flatMap((topic) => measured.get(topic) ?? [])
   }
 
   async #oldestOf(
