@@ -6,9 +6,7 @@ import { produce } from '../../helpers/consumer.ts'
 import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
 import { createTestTopics, testAdmin, testKafka, uniqueName, waitFor } from '../../helpers/kafka.ts'
 
-test('the groups page shows a lagging group with its members and lag chart, and the dead-letter page its depth trend', {
-  timeout: 90_000,
-}, async (t) => {
+test('the groups page shows a lagging group with its members and lag chart, and the dead-letter page its depth trend', async (t) => {
   const kafka = testKafka()
   const group = uniqueName('ledger')
   const topic = uniqueName('orders')

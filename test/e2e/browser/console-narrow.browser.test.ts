@@ -6,9 +6,7 @@ import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
 import { aliceToken, testConsole } from '../../helpers/dlq-console.ts'
 import { testKafka } from '../../helpers/kafka.ts'
 
-test('on a 375 px wide screen every page is usable, error-free and without sideways overflow', {
-  timeout: 90_000,
-}, async (t) => {
+test('on a 375 px wide screen every page is usable, error-free and without sideways overflow', async (t) => {
   const kafka = testKafka()
   const topics = await testReplayTopics(t, kafka)
   const fixture = await deadLetters(t, kafka, [

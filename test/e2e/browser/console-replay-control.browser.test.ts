@@ -7,7 +7,7 @@ import { deadLetters, testReplayTopics } from '../../helpers/dlq.ts'
 import { aliceToken, callConsole, testConsole } from '../../helpers/dlq-console.ts'
 import { testKafka, waitFor } from '../../helpers/kafka.ts'
 
-test('the Pause, Resume and Cancel buttons steer a running replay job', { timeout: 90_000 }, async (t) => {
+test('the Pause, Resume and Cancel buttons steer a running replay job', async (t) => {
   const kafka = testKafka()
   const topics = await testReplayTopics(t, kafka)
   const fixture = await deadLetters(

@@ -7,9 +7,7 @@ import { order, orderSerde } from '../../helpers/dlq.ts'
 import { testConsole } from '../../helpers/dlq-console.ts'
 import { createTestTopics, testKafka, uniqueName } from '../../helpers/kafka.ts'
 
-test('the topic browser finds a record by key and by offset, decodes it, and filters by field', {
-  timeout: 90_000,
-}, async (t) => {
+test('the topic browser finds a record by key and by offset, decodes it, and filters by field', async (t) => {
   const kafka = testKafka()
   const { serde, schemaId } = await orderSerde(t)
   const topic = uniqueName('orders')

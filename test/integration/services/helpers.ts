@@ -1,8 +1,9 @@
 import type { TestContext } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
-import type { EventOf, EventType, EventTypeMap } from '@event-backbone/catalog'
+import { catalogEntry, type EventOf, type EventType, type EventTypeMap } from '@event-backbone/catalog'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
 import type { Kafka } from 'kafkajs'
+import { accessManifest, type ServiceAccess } from '#libs/access'
 import { catalogEncoder, catalogTopicSpecs } from '#libs/events'
 import { ensureTopics } from '#libs/kafka'
 import { createPublisher, type Publisher } from '#libs/publisher'
@@ -15,16 +16,56 @@ export interface ServiceFixture {
   readonly kafka: Kafka
   readonly serde: EventSerde
   readonly publisher: Publisher<EventTypeMap>
+  /** The end offsets of the catalog topics when the fixture was made: where the test's groups begin. */
+  readonly startOffsets: ReadonlyMap<string, ReadonlyArray<{ partition: number; offset: string }>>
 }
 
 /** The catalog topics exist, a publisher and a serde on the shared registry. */
 export async function serviceFixture(t: TestContext): Promise<ServiceFixture> {
   const kafka = testKafka()
-  await ensureTopics(await testAdmin(t, kafka), catalogTopicSpecs())
+  const admin = await testAdmin(t, kafka)
+  const specs = catalogTopicSpecs()
+  await ensureTopics(admin, specs)
+  const startOffsets = new Map<string, Array<{ partition: number; offset: string }>>()
+  for (const { topic } of specs) {
+    const ends = await admin.fetchTopicOffsets(topic)
+    startOffsets.set(
+      topic,
+      ends.map((end) => ({ partition: end.partition, offset: end.high })),
+    )
+  }
   const serde = new EventSerde(new ConfluentRegistryClient(sharedRegistryUrl()))
   const publisher = createPublisher({ kafka, encoder: catalogEncoder(serde) })
   t.after(() => publisher.close())
-  return { kafka, serde, publisher }
+  return { kafka, serde, publisher, startOffsets }
+}
+
+/**
+ * Commits a new group's offsets on the service's input topics at the fixture's start, once: a new
+ * group would otherwise begin at the earliest offset of the shared catalog topics and work through
+ * every record the run's other tests published (thousands late in a run), which made restores,
+ * rebalances and stops slow enough to fail. The test's own records come after the fixture.
+ */
+export async function beginAtFixture(
+  fixture: ServiceFixture,
+  service: keyof typeof accessManifest.services,
+  groupId: string,
+): Promise<void> {
+  const admin = fixture.kafka.admin()
+  await admin.connect()
+  try {
+    const committed = await admin.fetchOffsets({ groupId })
+    if (committed.some((entry) => entry.partitions.some((partition) => partition.offset !== '-1'))) return
+    const access: ServiceAccess = accessManifest.services[service]
+    const consumes = access.consumes ?? []
+    const topics = new Set(consumes.map((eventType) => catalogEntry(eventType).topic))
+    for (const topic of topics) {
+      const partitions = fixture.startOffsets.get(topic)
+      if (partitions) await admin.setOffsets({ groupId, topic, partitions: [...partitions] })
+    }
+  } finally {
+    await admin.disconnect()
+  }
 }
 
 /**
@@ -36,6 +77,10 @@ export async function startService(
   fixture: ServiceFixture,
   options: Pick<ConsumerServiceOptions, 'name' | 'subscriptions'> & { env: Record<string, string> },
 ): Promise<ConsumerService> {
+  const groupId = options.env['CONSUMER_GROUP']
+  if (groupId && options.name in accessManifest.services) {
+    await beginAtFixture(fixture, options.name as keyof typeof accessManifest.services, groupId)
+  }
   const service = await startConsumerService({
     ...options,
     kafka: fixture.kafka,

@@ -12,7 +12,7 @@ import { postedEntry, postingFor } from '../../../services/payments-ledger/logic
 import { testAdmin, testBrokers, uniqueName } from '../../helpers/kafka.ts'
 import { sharedRegistryUrl } from '../../helpers/registry.ts'
 import { sampleEvents } from '../../helpers/sample-events.ts'
-import { outputs, serviceFixture, startService, waitCommitted } from './helpers.ts'
+import { beginAtFixture, outputs, serviceFixture, startService, waitCommitted } from './helpers.ts'
 
 const hour = 3_600_000
 const horizonMs = 48 * hour
@@ -128,6 +128,7 @@ test('after a SIGKILL mid-stream, the next member restores the partition and pos
   )
 
   const main = new URL('../../../services/payments-ledger/main.ts', import.meta.url).pathname
+  await beginAtFixture(fixture, 'payments-ledger', groupId)
   const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,

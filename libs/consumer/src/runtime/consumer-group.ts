@@ -237,10 +237,15 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs)
     })
+    // What the stop waits for, named in the error when it outlasts the deadline.
+    let waitingFor = 'the consumer to leave the group (it finishes the batch in flight first)'
     const graceful = (async () => {
       await consumer?.disconnect()
+      waitingFor = 'the exactly-once producers to close'
       await pool?.closeAll()
+      waitingFor = 'the producer to close'
       await producer?.disconnect()
+      waitingFor = 'the admin client to close'
       await admin?.disconnect()
       return 'done' as const
     })()
@@ -249,9 +254,10 @@ export function createConsumerGroup(options: ConsumerGroupOptions): ConsumerGrou
     ready = false
     if (result === 'timeout') {
       await Promise.allSettled([pool?.closeAll(), producer?.disconnect(), admin?.disconnect()])
-      throw new ShutdownTimeoutError(`consumer group ${groupId} did not stop within ${timeoutMs} ms`, {
-        context: { groupId },
-      })
+      throw new ShutdownTimeoutError(
+        `consumer group ${groupId} did not stop within ${timeoutMs} ms: still waiting for ${waitingFor}`,
+        { context: { groupId, waitingFor } },
+      )
     }
   }
 
