@@ -32,9 +32,8 @@ flock 9
 if [ ! -x "$bin" ]; then
   export GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOFLAGS="-modcacherw" GOTOOLCHAIN=local
   cd "$module"
-  # Niced to the lowest priority: test/run.ts runs this beside the concurrent tests, which must keep
-  # their CPU share (the build still ends before the whole-stack phase needs it).
-  timeout 2400 nice -n 19 go build -trimpath -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
+  # Niced: test/run.ts runs this beside the concurrent tests, which must keep their CPU share.
+  timeout 2400 nice -n 10 go build -trimpath -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
   mv "$bin.tmp" "$bin"
 fi
 echo "$bin"
