@@ -2,7 +2,7 @@ import type { TestContext } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { catalogEntry, type EventOf, type EventType, type EventTypeMap } from '@event-backbone/catalog'
 import { ConfluentRegistryClient, EventSerde } from '@event-backbone/serde'
-import type { Kafka } from 'kafkajs'
+import type { Admin, Kafka } from 'kafkajs'
 import { accessManifest, type ServiceAccess } from '#libs/access'
 import { catalogEncoder, catalogTopicSpecs } from '#libs/events'
 import { ensureTopics } from '#libs/kafka'
@@ -16,6 +16,8 @@ export interface ServiceFixture {
   readonly kafka: Kafka
   readonly serde: EventSerde
   readonly publisher: Publisher<EventTypeMap>
+  /** Connected for the whole test (disconnected when it ends). */
+  readonly admin: Admin
   /** The end offsets of the catalog topics when the fixture was made: where the test's groups begin. */
   readonly startOffsets: ReadonlyMap<string, ReadonlyArray<{ partition: number; offset: string }>>
 }
@@ -26,18 +28,18 @@ export async function serviceFixture(t: TestContext): Promise<ServiceFixture> {
   const admin = await testAdmin(t, kafka)
   const specs = catalogTopicSpecs()
   await ensureTopics(admin, specs)
-  const startOffsets = new Map<string, Array<{ partition: number; offset: string }>>()
-  for (const { topic } of specs) {
-    const ends = await admin.fetchTopicOffsets(topic)
-    startOffsets.set(
-      topic,
-      ends.map((end) => ({ partition: end.partition, offset: end.high })),
-    )
-  }
+  const startOffsets = new Map(
+    await Promise.all(
+      specs.map(async ({ topic }) => {
+        const ends = await admin.fetchTopicOffsets(topic)
+        return [topic, ends.map((end) => ({ partition: end.partition, offset: end.high }))] as const
+      }),
+    ),
+  )
   const serde = new EventSerde(new ConfluentRegistryClient(sharedRegistryUrl()))
   const publisher = createPublisher({ kafka, encoder: catalogEncoder(serde) })
   t.after(() => publisher.close())
-  return { kafka, serde, publisher, startOffsets }
+  return { kafka, serde, publisher, admin, startOffsets }
 }
 
 /**
@@ -51,20 +53,14 @@ export async function beginAtFixture(
   service: keyof typeof accessManifest.services,
   groupId: string,
 ): Promise<void> {
-  const admin = fixture.kafka.admin()
-  await admin.connect()
-  try {
-    const committed = await admin.fetchOffsets({ groupId })
-    if (committed.some((entry) => entry.partitions.some((partition) => partition.offset !== '-1'))) return
-    const access: ServiceAccess = accessManifest.services[service]
-    const consumes = access.consumes ?? []
-    const topics = new Set(consumes.map((eventType) => catalogEntry(eventType).topic))
-    for (const topic of topics) {
-      const partitions = fixture.startOffsets.get(topic)
-      if (partitions) await admin.setOffsets({ groupId, topic, partitions: [...partitions] })
-    }
-  } finally {
-    await admin.disconnect()
+  const { admin } = fixture
+  const committed = await admin.fetchOffsets({ groupId })
+  if (committed.some((entry) => entry.partitions.some((partition) => partition.offset !== '-1'))) return
+  const access: ServiceAccess = accessManifest.services[service]
+  const topics = new Set((access.consumes ?? []).map((eventType) => catalogEntry(eventType).topic))
+  for (const topic of topics) {
+    const partitions = fixture.startOffsets.get(topic)
+    if (partitions) await admin.setOffsets({ groupId, topic, partitions: [...partitions] })
   }
 }
 
